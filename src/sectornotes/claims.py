@@ -1,0 +1,196 @@
+"""The claim registry: loading seeds and proving every claim against its source.
+
+For each claim `check` proves that its quote occurs in the source, that every
+number it states is written in the quote with its unit, and that no two
+claims state the same metric/entity/period with different values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import Finding, did_you_mean
+from .numbers import numbers_in, problem_with_number
+from .project import Project
+from .quotes import SourceText, first_difference, normalize
+from .schema import Claim, SeedFile, SourceMeta, validate
+from .yamlfile import FileProblem, YamlDocument, load_yaml, read_text
+
+
+@dataclass
+class Source:
+    """A source document: id, metadata, text and the YAML file describing it."""
+
+    id: str
+    meta: SourceMeta
+    text: SourceText
+    yaml_path: str
+    text_path: str
+
+
+@dataclass
+class RegisteredClaim:
+    """A validated claim with where it was declared and where its quote sits."""
+
+    claim: Claim
+    source_id: str
+    document: YamlDocument
+    index: int  # position in the file's `claims` list
+    quote_line: int = 0
+    quote_col: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    def finding(self, *key_path, message: str) -> Finding:
+        return self.document.finding(("claims", self.index, *key_path), message)
+
+
+@dataclass
+class ClaimRegistry:
+    """Every source and claim of a project, by id."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, RegisteredClaim] = field(default_factory=dict)
+
+    def get(self, claim_id: str) -> RegisteredClaim | None:
+        return self.claims.get(claim_id)
+
+    def hint(self, claim_id: str) -> str:
+        """A did-you-mean hint for an unknown claim id."""
+        return did_you_mean(claim_id, self.claims)
+
+
+def load_registry(project: Project) -> tuple[ClaimRegistry, list[Finding]]:
+    """Load and validate every seed file; collect findings instead of stopping."""
+    registry = ClaimRegistry()
+    findings: list[Finding] = []
+    for yaml_path in project.seed_files():
+        _load_seed(project, yaml_path, registry, findings)
+    _report_orphan_texts(project, registry, findings)
+    return registry, findings
+
+
+def _load_seed(project: Project, yaml_path, registry: ClaimRegistry,
+               findings: list[Finding]) -> None:
+    source_id = yaml_path.stem
+    display = project.relative(yaml_path)
+    try:
+        document = load_yaml(yaml_path, display)
+    except FileProblem as problem:
+        findings.append(problem.finding)
+        return
+    seed_file, problems = validate(SeedFile, document)
+    findings.extend(problems)
+    if seed_file is None:
+        return
+    text_path = project.seed_text_path(source_id)
+    text_display = project.relative(text_path)
+    if not text_path.is_file():
+        findings.append(Finding(display, 1, 1, f"source text {text_display} is missing; "
+                                "put the document's text beside this file"))
+        return
+    try:
+        text = SourceText(read_text(text_path, text_display))
+    except FileProblem as problem:
+        findings.append(problem.finding)
+        return
+    registry.sources[source_id] = Source(source_id, seed_file.source, text, display, text_display)
+    for index, claim in enumerate(seed_file.claims):
+        registered = RegisteredClaim(claim, claim.source.seed or source_id, document, index)
+        existing = registry.claims.get(claim.id)
+        if existing is not None:
+            first = existing.document.position(("claims", existing.index, "id"))
+            findings.append(registered.finding("id", message=(
+                f"duplicate claim id '{claim.id}' (first declared at "
+                f"{existing.document.path}:{first[0]}:{first[1]}); ids must be unique")))
+            continue
+        registry.claims[claim.id] = registered
+
+
+def _report_orphan_texts(project: Project, registry: ClaimRegistry,
+                         findings: list[Finding]) -> None:
+    if not project.seeds_dir.is_dir():
+        return
+    for text_path in sorted(project.seeds_dir.glob("*.txt")):
+        if not text_path.with_suffix(".yaml").exists():
+            findings.append(Finding(
+                project.relative(text_path), 1, 1,
+                f"source text has no metadata file; create seeds/{text_path.stem}.yaml "
+                "with a 'source:' block",
+            ))
+
+
+def verify_claims(registry: ClaimRegistry) -> list[Finding]:
+    """Prove every claim's quote and numbers; report conflicting claims."""
+    findings: list[Finding] = []
+    for registered in registry.claims.values():
+        findings.extend(_verify_quote(registry, registered))
+    findings.extend(_conflicts(registry))
+    return findings
+
+
+def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim) -> list[Finding]:
+    claim = registered.claim
+    source = registry.sources.get(registered.source_id)
+    if source is None:
+        return [registered.finding("source", "seed", message=(
+            f"source.seed: unknown source '{registered.source_id}'"
+            f"{did_you_mean(registered.source_id, registry.sources)}; "
+            "it must name a seeds/<id>.txt file"))]
+    offset = source.text.find(claim.source.quote)
+    if offset is None:
+        return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
+    registered.quote_line, registered.quote_col = source.text.line_col(offset)
+    findings = []
+    quote = normalize(claim.source.quote)
+    numbers = numbers_in(quote)
+    for point_index, point in enumerate(claim.data):
+        for field_name, number in point.numbers():
+            problem = problem_with_number(quote, number, point.unit, numbers)
+            if problem:
+                findings.append(registered.finding("data", point_index, field_name, message=(
+                    f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
+    return findings
+
+
+def _quote_not_found(source: Source, claim: Claim) -> str:
+    offset, passage = source.text.closest(claim.source.quote)
+    line, col = source.text.line_col(offset)
+    wanted = normalize(claim.source.quote)
+    differs_at = first_difference(wanted, passage)
+    return (
+        f"claim '{claim.id}': quote not found in {source.text_path}; closest passage at "
+        f"{source.text_path}:{line}:{col}: \"{_shorten(passage)}\" (first difference at "
+        f"character {differs_at + 1}: quote has \"{wanted[differs_at:differs_at + 12]}\", "
+        f"source has \"{passage[differs_at:differs_at + 12]}\"); copy the passage verbatim"
+    )
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _conflicts(registry: ClaimRegistry) -> list[Finding]:
+    seen: dict[tuple, tuple[RegisteredClaim, int]] = {}
+    findings = []
+    for registered in registry.claims.values():
+        for point_index, point in enumerate(registered.claim.data):
+            key = (point.metric, point.entity.casefold().strip(), point.period)
+            if key not in seen:
+                seen[key] = (registered, point_index)
+                continue
+            other, other_index = seen[key]
+            other_point = other.claim.data[other_index]
+            if (other_point.value, other_point.low, other_point.high, other_point.unit) == (
+                point.value, point.low, point.high, point.unit
+            ):
+                continue
+            line, col = other.document.position(("claims", other.index, "data", other_index))
+            findings.append(registered.finding("data", point_index, message=(
+                f"conflict: claim '{registered.id}' states {point.metric} of {point.entity} "
+                f"for {point.period} as {point.stated()}, but claim '{other.id}' "
+                f"({other.document.path}:{line}:{col}) states {other_point.stated()}; "
+                "correct one, or make the metric, entity or period more specific")))
+    return findings

@@ -1,0 +1,153 @@
+"""The `sectornotes` command line: a thin layer over the package's functions.
+
+Exit codes: 0 ok, 1 check or build failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .findings import EXIT_FAILED, CheckFailed, SectornotesError
+from .project import Project
+
+FORMATS = click.Choice(["text", "json"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sectornotes")
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the one containing the working directory).")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.pass_context
+def cli(context: click.Context, project_dir: Path | None, debug: bool) -> None:
+    """Build equity-research sector notes from verified claims.
+
+    Claims live in seeds/*.yaml beside their source texts; `check` proves each
+    one against its source. Exit codes: 0 ok, 1 check/build failed, 2 usage.
+    """
+    context.obj = {"project_dir": project_dir, "debug": debug}
+
+
+def _project(context: click.Context) -> Project:
+    return Project.find(context.obj["project_dir"])
+
+
+@cli.command("check")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
+              help="text for people (path:line:col: error: …), json for tools.")
+@click.pass_context
+def check_command(context: click.Context, output_format: str) -> None:
+    """Validate every file and prove every claim against its source.
+
+    Each quote must occur in its source text; each number must be written in
+    its quote with its unit; no two claims may state the same metric, entity
+    and period with different values.
+    """
+    from .check import check
+
+    report = check(_project(context))
+    if output_format == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(finding.format(), err=True)
+        counts = report.counts
+        summary = (f"{counts['claims']} claims from {counts['sources']} sources, "
+                   f"{counts['data_points']} numbers")
+        if report.ok:
+            click.echo(f"ok: {summary} verified")
+        else:
+            click.echo(f"{len(report.errors)} error(s); {summary} checked", err=True)
+    if not report.ok:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command("claims")
+@click.argument("query", required=False)
+@click.option("--source", "source_ids", multiple=True, help="Only claims from this source id.")
+@click.option("--tag", "tags", multiple=True, help="Only claims with this tag (repeatable: all).")
+@click.option("--metric", help="Only claims with a data point of this metric.")
+@click.option("--kind", type=click.Choice(["fact", "estimate", "forecast", "opinion"]),
+              help="Only claims of this kind.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "ids"]),
+              default="text", show_default=True, help="Output format.")
+@click.pass_context
+def claims_command(context: click.Context, query: str | None, source_ids: tuple[str, ...],
+                   tags: tuple[str, ...], metric: str | None, kind: str | None,
+                   output_format: str) -> None:
+    """List and search claims. QUERY matches id, text and quote (case-insensitive)."""
+    from .claims import load_registry
+    from .listing import ClaimFilter, format_claims, select_claims
+
+    registry, _ = load_registry(_project(context))
+    selected = select_claims(registry, ClaimFilter(query, source_ids, tags, metric, kind))
+    click.echo(format_claims(registry, selected, output_format))
+
+
+@cli.command("schema")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write <kind>.schema.json files into this folder instead of printing.")
+def schema_command(out_dir: Path | None) -> None:
+    """JSON Schema of every YAML file kind, for editor autocompletion."""
+    from .schema import json_schemas
+
+    schemas = json_schemas()
+    if out_dir is None:
+        click.echo(json.dumps(schemas, indent=2, ensure_ascii=False))
+        return
+    from .atomic import write_text_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for kind, schema in schemas.items():
+        target = out_dir / f"{kind}.schema.json"
+        write_text_atomic(target, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+        click.echo(f"wrote {target}")
+
+
+@cli.command("build")
+@click.pass_context
+def build_command(context: click.Context) -> None:
+    """Check the project, then build every note (rendering comes in a later release)."""
+    context.invoke(check_command, output_format="text")
+
+
+@cli.command("clean")
+@click.pass_context
+def clean_command(context: click.Context) -> None:
+    """Remove build/ (outputs only; nothing in it is edited by hand)."""
+    import shutil
+
+    build_dir = _project(context).build_dir
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+        click.echo(f"removed {build_dir}")
+    else:
+        click.echo("nothing to clean")
+
+
+def main() -> None:
+    """Console entry point: user errors without tracebacks unless --debug."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug: keep the message short unless asked
+        if debug:
+            raise
+        click.echo(f"internal error: {error!r} (run with --debug for the traceback)", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+__all__ = ["cli", "main", "CheckFailed", "SectornotesError"]

@@ -1,0 +1,79 @@
+"""A user's research project on disk: where its files are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import ProjectError
+
+PROJECT_MARKERS = ("house.yaml", "seeds")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of a project rooted at `root` (the folder holding house.yaml and seeds/)."""
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | str | None = None) -> Project:
+        """The project containing `start` (default: the working directory)."""
+        here = Path(start or ".").resolve()
+        for folder in (here, *here.parents):
+            if (folder / "house.yaml").is_file() or (folder / "seeds").is_dir():
+                return cls(folder)
+        raise ProjectError(
+            f"no sectornotes project at or above {here}: expected house.yaml or seeds/ "
+            "(create one with 'sectornotes init DIR')"
+        )
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.root / "figures"
+
+    @property
+    def notes_dir(self) -> Path:
+        return self.root / "notes"
+
+    @property
+    def house_path(self) -> Path:
+        return self.root / "house.yaml"
+
+    @property
+    def clients_path(self) -> Path:
+        return self.root / "clients.yaml"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in messages: relative to the project, with '/'."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def seed_files(self) -> list[Path]:
+        """seeds/*.yaml, sorted so output is stable."""
+        return _sorted_yaml(self.seeds_dir)
+
+    def seed_text_path(self, source_id: str) -> Path:
+        return self.seeds_dir / f"{source_id}.txt"
+
+    def figure_files(self) -> list[Path]:
+        return _sorted_yaml(self.figures_dir)
+
+    def note_files(self) -> list[Path]:
+        return _sorted_yaml(self.notes_dir)
+
+
+def _sorted_yaml(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

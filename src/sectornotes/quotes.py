@@ -1,0 +1,84 @@
+"""Source texts and locating quotes in them.
+
+Both the source and the quote are compared after Unicode NFKC and whitespace
+normalisation, so a quote copied across a line break or with a full-width
+comma still matches; positions are reported in the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def normalize(text: str) -> str:
+    """NFKC, every run of whitespace collapsed to one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass
+class SourceText:
+    """A source document's text, normalised, with a map back to original offsets."""
+
+    text: str
+    normalized: str = field(init=False)
+    _origin: list[int] = field(init=False, repr=False)
+    _line_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pieces: list[str] = []
+        origin: list[int] = []
+        pending_space = False
+        for index, char in enumerate(self.text):
+            if char.isspace():
+                pending_space = bool(pieces)
+                continue
+            if pending_space:
+                pieces.append(" ")
+                origin.append(index - 1)
+                pending_space = False
+            for normalized_char in unicodedata.normalize("NFKC", char):
+                if normalized_char.isspace():  # NFKC of e.g. U+3000 is a space
+                    continue
+                pieces.append(normalized_char)
+                origin.append(index)
+        self.normalized = "".join(pieces)
+        self._origin = origin
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+
+    def find(self, quote: str) -> int | None:
+        """Offset in the original text where the quote starts, or None."""
+        start = self.normalized.find(normalize(quote))
+        return None if start < 0 or not quote.strip() else self._origin[start]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset in the original text."""
+        line_index = bisect.bisect_right(self._line_starts, offset) - 1
+        return line_index + 1, offset - self._line_starts[line_index] + 1
+
+    def span(self, quote: str) -> tuple[int, int] | None:
+        """(start, end) offsets of the quote in the original text."""
+        wanted = normalize(quote)
+        start = self.normalized.find(wanted)
+        if start < 0 or not wanted:
+            return None
+        return self._origin[start], self._origin[start + len(wanted) - 1] + 1
+
+    def closest(self, quote: str) -> tuple[int, str]:
+        """The passage most like the quote: its original offset and normalised text."""
+        wanted = normalize(quote)
+        matcher = difflib.SequenceMatcher(None, self.normalized, wanted, autojunk=False)
+        match = matcher.find_longest_match(0, len(self.normalized), 0, len(wanted))
+        start = max(0, match.a - match.b)
+        passage = self.normalized[start:start + len(wanted)]
+        return self._origin[min(start, len(self._origin) - 1)] if self._origin else 0, passage
+
+
+def first_difference(expected: str, found: str) -> int:
+    """Index of the first character where two strings differ."""
+    for index, (left, right) in enumerate(zip(expected, found)):
+        if left != right:
+            return index
+    return min(len(expected), len(found))

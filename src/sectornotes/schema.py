@@ -1,0 +1,277 @@
+"""The one declaration of every YAML file kind.
+
+The same pydantic models validate project files (`check`) and produce the
+JSON Schema editors use (`sectornotes schema`). Every field carries a
+one-line description that shows in both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .findings import Finding, did_you_mean
+from .units import UNIT_NAMES
+from .yamlfile import YamlDocument
+
+KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_PERIOD_PART = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
+PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
+
+_PATTERN_HELP = {
+    KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
+    PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, or a span A/B",
+}
+
+KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+Unit = Literal[UNIT_NAMES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors and values are not silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---------------------------------------------------------------- seeds
+
+
+class DataPoint(Strict):
+    """One number stated by a claim."""
+
+    metric: KebabId = Field(description="What is measured, kebab-case, e.g. 'capex', 'pe-ttm'.")
+    entity: Text = Field(description="Who or what it is measured for, e.g. 'Meta'.")
+    period: str = Field(pattern=PERIOD, description="When: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM(-DD), or A/B.")
+    unit: Unit = Field(description="Unit; decides how the number must be written in the quote.")
+    value: float | None = Field(None, description="The number, as written in the quote.")
+    low: float | None = Field(None, description="Lower end of a range such as '$60-65 billion'.")
+    high: float | None = Field(None, description="Upper end of a range.")
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _date_as_period(cls, period: object) -> object:
+        # An unquoted 2025-01-22 reaches us as a date; it is a valid period.
+        return period.isoformat() if isinstance(period, dt.date) else period
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> DataPoint:
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("give either 'value' or both 'low' and 'high'")
+        if self.value is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give either 'value' or 'low'/'high', not both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"'low' ({self.low:g}) is greater than 'high' ({self.high:g})")
+        return self
+
+    def numbers(self) -> list[tuple[str, float]]:
+        """The (field, number) pairs this point states."""
+        if self.value is not None:
+            return [("value", self.value)]
+        return [("low", self.low), ("high", self.high)]
+
+    def stated(self) -> str:
+        """The value as a short human string, e.g. '60–65 USD bn'."""
+        amount = f"{self.value:g}" if self.value is not None else f"{self.low:g}–{self.high:g}"
+        return f"{amount} {self.unit}"
+
+
+class ClaimSource(Strict):
+    """Where a claim comes from."""
+
+    quote: Text = Field(description="Verbatim passage from the source text that states the claim.")
+    seed: KebabId | None = Field(
+        None, description="Source id in seeds/ (defaults to the file the claim is in)."
+    )
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _no_paths(cls, seed: object) -> object:
+        if isinstance(seed, str) and ("/" in seed or "\\" in seed or ".." in seed):
+            raise ValueError(
+                f"'{seed}' is a path; 'seed' must be the id of a source in seeds/ "
+                "(the file name without .txt)"
+            )
+        return seed
+
+
+class Claim(Strict):
+    """A fact, estimate, forecast or opinion, proven by a verbatim quote."""
+
+    id: KebabId = Field(description="Stable id, kebab-case, unique in the project.")
+    text: Text = Field(description="The claim in one sentence, in the analyst's words.")
+    kind: Literal["fact", "estimate", "forecast", "opinion"] = Field(
+        description="fact | estimate | forecast | opinion."
+    )
+    data: list[DataPoint] = Field(default_factory=list, description="Numbers the claim states.")
+    source: ClaimSource = Field(description="The quote proving the claim.")
+    tags: list[KebabId] = Field(default_factory=list, description="Sector and theme tags.")
+
+
+class SourceMeta(Strict):
+    """Metadata of a source document."""
+
+    title: Text = Field(description="The document's title.")
+    publisher: Text = Field(description="The firm whose analysis it is.")
+    date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD), best known.")
+    date_note: str | None = Field(None, description="How the date was established, if inferred.")
+    language: Literal["en", "zh"] = Field(description="Language of the text: en or zh.")
+    kind: Literal["research-note", "news-digest"] = Field(description="research-note | news-digest.")
+    digest_of: str | None = Field(None, description="For a news digest: whose report it summarises.")
+    url: str | None = Field(None, description="Where the document was published, if known.")
+    authors: list[Text] = Field(default_factory=list, description="Named authors.")
+
+
+class SeedFile(Strict):
+    """seeds/<source-id>.yaml: a source's metadata and the claims drawn from it."""
+
+    source: SourceMeta = Field(description="Metadata of the source document beside this file.")
+    claims: list[Claim] = Field(default_factory=list, description="Claims drawn from the source.")
+
+
+# ---------------------------------------------------------------- house.yaml
+
+
+class Localized(Strict):
+    """A text in English and Chinese."""
+
+    en: Text = Field(description="English text.")
+    zh: Text = Field(description="Chinese text.")
+
+
+class Analyst(Strict):
+    """An analyst who may sign notes."""
+
+    id: KebabId = Field(description="Id used by notes to name the analyst.")
+    name: Text = Field(description="Name in English.")
+    name_zh: str | None = Field(None, description="Name in Chinese.")
+    registration: Text = Field(description="Regulatory registration number.")
+    email: str | None = Field(None, description="Contact address.")
+    coverage: list[KebabId] = Field(default_factory=list, description="Sectors covered.")
+
+
+class Rating(Strict):
+    """One step of a rating scale, defined by relative return over the horizon."""
+
+    id: KebabId = Field(description="Id notes use, e.g. 'buy', 'outperform'.")
+    label: Localized = Field(description="Label shown on the cover.")
+    definition: Localized = Field(description="Definition printed in the rating table.")
+    min_relative_return: float | None = Field(None, description="Lower bound, % vs benchmark.")
+    max_relative_return: float | None = Field(None, description="Upper bound, % vs benchmark.")
+
+
+class RatingScale(Strict):
+    """Company and sector rating scales."""
+
+    horizon_months: int = Field(description="Horizon over which ratings are measured.")
+    benchmarks: Localized = Field(description="Benchmark indices per market.")
+    company: list[Rating] = Field(description="Company ratings, best first.")
+    sector: list[Rating] = Field(description="Sector ratings, best first.")
+
+
+class Firm(Strict):
+    """The research house publishing the notes."""
+
+    name: Localized = Field(description="Firm name.")
+    sample_notice: Localized = Field(description="Statement that the house is fictional.")
+    regulatory_statement: Localized = Field(description="Licence and regulator statement.")
+    address: str | None = Field(None, description="Postal address.")
+    website: str | None = Field(None, description="Web address.")
+
+
+class House(Strict):
+    """house.yaml: firm, analysts, disclaimers, rating scale, fonts and palette."""
+
+    firm: Firm = Field(description="The publishing firm.")
+    analysts: list[Analyst] = Field(description="Analysts who may sign notes.")
+    disclaimer: Localized = Field(description="Legal disclaimer printed in every note.")
+    certification: Localized = Field(description="Analyst certification text.")
+    risk_statement: Localized = Field(description="General risk statement.")
+    ratings: RatingScale = Field(description="Rating scale definitions.")
+    fonts: dict[str, list[str]] = Field(default_factory=dict, description="Font stacks per language.")
+    palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
+    logo: str | None = Field(None, description="Path of a logo image inside the project.")
+
+
+FILE_KINDS: dict[str, type[Strict]] = {"seed": SeedFile, "house": House}
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validate(model: type[Strict], document: YamlDocument) -> tuple[Strict | None, list[Finding]]:
+    """Validate a parsed YAML document; return the model or positioned findings."""
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as exc:
+        return None, [_finding(model, document, error) for error in exc.errors()]
+
+
+def _finding(model: type[Strict], document: YamlDocument, error: dict) -> Finding:
+    location = tuple(part for part in error["loc"] if not _is_union_branch(part))
+    where = _dotted(location)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _fields_at(model, location[:-1])
+        hint = did_you_mean(location[-1], known)
+        listing = "" if hint else f"; known keys: {', '.join(sorted(known))}"
+        return document.finding(location, f"{_dotted(location[:-1]) or 'top level'}: "
+                                f"unknown key '{location[-1]}'{hint}{listing}", of_key=True)
+    if kind == "missing":
+        return document.finding(location[:-1], f"{where}: missing required key "
+                                f"'{location[-1]}'")
+    if kind == "string_pattern_mismatch":
+        pattern = error["ctx"]["pattern"]
+        message = f"{where}: '{error['input']}' is not {_PATTERN_HELP.get(pattern, pattern)}"
+        return document.finding(location, message)
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = did_you_mean(error["input"], choices)
+        return document.finding(location, f"{where}: '{error['input']}' is not one of "
+                                f"{', '.join(choices)}{hint}")
+    message = error["msg"].removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        message += f", got {type(error['input']).__name__} {error['input']!r}"[:120]
+    return document.finding(location, f"{where}: {message}" if where else message)
+
+
+def _is_union_branch(part: object) -> bool:
+    # pydantic adds 'float', 'function-after[...]' etc. to locations inside unions.
+    return isinstance(part, str) and ("[" in part or part in {"float", "int", "str", "none"})
+
+
+def _dotted(location: tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _fields_at(model: type[BaseModel], location: tuple) -> list[str]:
+    current: object = model
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field_info = getattr(current, "model_fields", {}).get(part)
+        if field_info is None:
+            return []
+        current = _model_inside(field_info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_inside(annotation: object) -> object:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_inside(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schema of every YAML file kind, keyed by kind."""
+    return {kind: model.model_json_schema() for kind, model in FILE_KINDS.items()}

@@ -1,0 +1,172 @@
+"""Reading project files safely: UTF-8 text and YAML with source positions.
+
+Every problem becomes a `Finding` with a position instead of an exception, so
+`check` can report all of them at once and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .findings import Finding
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+Position = tuple[int, int]  # 1-based line, column
+PathKey = tuple  # ('claims', 3, 'data', 0, 'value')
+
+
+class FileProblem(Exception):
+    """A file that cannot be used at all; carries the finding to report."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.format())
+        self.finding = finding
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: plain Python data plus where each value was written."""
+
+    path: str
+    data: object
+    value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, key_path: PathKey, of_key: bool = False) -> Position:
+        """Best position for a path: the exact node, else its nearest ancestor."""
+        table = self.key_positions if of_key else self.value_positions
+        for depth in range(len(key_path), -1, -1):
+            prefix = tuple(key_path[:depth])
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.value_positions:
+                return self.value_positions[prefix]
+        return (1, 1)
+
+    def finding(self, key_path: PathKey, message: str, of_key: bool = False) -> Finding:
+        line, col = self.position(tuple(key_path), of_key)
+        return Finding(self.path, line, col, message)
+
+
+def read_text(file_path: Path, display_path: str, limit: int = MAX_TEXT_BYTES) -> str:
+    """Read a UTF-8 text file, raising FileProblem for binary, huge or mis-encoded files."""
+    size = file_path.stat().st_size
+    if size > limit:
+        raise FileProblem(Finding(
+            display_path, 1, 1,
+            f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit "
+            "for project files; split it into smaller files",
+        ))
+    raw = file_path.read_bytes()
+    if b"\x00" in raw:
+        line, col = _line_col_of_byte(raw, raw.index(b"\x00"))
+        raise FileProblem(Finding(
+            display_path, line, col,
+            "binary file (contains NUL bytes); project files must be UTF-8 text",
+        ))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_byte(raw, exc.start)
+        raise FileProblem(Finding(
+            display_path, line, col,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8",
+        )) from None
+    return text.removeprefix("\ufeff")
+
+
+def _line_col_of_byte(raw: bytes, offset: int) -> Position:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
+    """Parse a YAML file into data and positions, or raise FileProblem."""
+    text = read_text(file_path, display_path, MAX_YAML_BYTES)
+    if not text.strip():
+        raise FileProblem(Finding(display_path, 1, 1, "file is empty; expected a YAML mapping"))
+    try:
+        _reject_aliases(text, display_path)
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        raise FileProblem(Finding(
+            display_path, line, col, f"YAML syntax error: {problem}{context}"
+        )) from None
+    except yaml.YAMLError as exc:  # e.g. several documents in one file
+        raise FileProblem(Finding(display_path, 1, 1, f"YAML error: {exc}")) from None
+    if root is None:
+        raise FileProblem(Finding(display_path, 1, 1, "file is empty; expected a YAML mapping"))
+    document = YamlDocument(display_path, None)
+    document.data = _construct(root, (), document)
+    if not isinstance(document.data, dict):
+        line, col = root.start_mark.line + 1, root.start_mark.column + 1
+        raise FileProblem(Finding(
+            display_path, line, col, "expected a YAML mapping (key: value) at the top level"
+        ))
+    return document
+
+
+def _reject_aliases(text: str, display_path: str) -> None:
+    # Aliases let a few lines expand to gigabytes ("billion laughs"); project
+    # files never need them, so any alias is refused before composing.
+    if "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise FileProblem(Finding(
+                display_path, mark.line + 1, mark.column + 1,
+                f"YAML alias '*{event.anchor}' is not allowed in project files; "
+                "write the value out in full",
+            ))
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> object:
+    document.value_positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, key_path + ("<key>",), document)
+            if isinstance(key, (list, dict)):
+                raise FileProblem(document.finding(key_path, "mapping keys must be plain values"))
+            if key in mapping:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                first_line = document.key_positions[key_path + (key,)][0]
+                raise FileProblem(Finding(
+                    document.path, line, col,
+                    f"duplicate key '{key}' (first set on line {first_line}); "
+                    "remove one of them",
+                ))
+            child_path = key_path + (key,)
+            document.key_positions[child_path] = (
+                key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            )
+            mapping[key] = _construct(value_node, child_path, document)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(item, key_path + (index,), document)
+            for index, item in enumerate(node.value)
+        ]
+    try:
+        return _SCALARS.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise FileProblem(document.finding(key_path, f"bad value: {exc.problem}")) from None
