@@ -221,7 +221,8 @@ def _finding(model: type[Strict], document: YamlDocument, error: dict) -> Findin
         return document.finding(location, f"{_dotted(location[:-1]) or 'top level'}: "
                                 f"unknown key '{location[-1]}'{hint}{listing}", of_key=True)
     if kind == "missing":
-        return document.finding(location[:-1], f"{where}: missing required key "
+        parent = _dotted(location[:-1])
+        return document.finding(location[:-1], f"{parent or 'top level'}: missing required key "
                                 f"'{location[-1]}'")
     if kind == "string_pattern_mismatch":
         pattern = error["ctx"]["pattern"]

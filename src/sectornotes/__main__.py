@@ -1,0 +1,5 @@
+"""`python -m sectornotes` runs the command line."""
+
+from sectornotes.cli import main
+
+main()
