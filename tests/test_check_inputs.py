@@ -32,7 +32,7 @@ def test_valid_project_passes(make_project):
     root = make_project()
     result = run_check(root)
     assert result.exit_code == 0, result.output
-    assert "ok: 1 claims from 1 sources, 2 numbers verified" in result.output
+    assert "ok: 1 claims from 1 sources, 2 numbers, 0 figures, 0 notes verified" in result.output
 
 
 def test_check_writes_nothing(make_project):

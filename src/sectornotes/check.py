@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .claims import ClaimRegistry, load_registry, verify_claims
+from .figures import LoadedFigure, check_figures, load_figures
 from .findings import Finding
+from .notes import LoadedNote, check_notes, load_notes
 from .project import Project
 from .schema import House, validate
 from .yamlfile import FileProblem, load_yaml
@@ -19,6 +21,8 @@ class CheckReport:
     registry: ClaimRegistry
     house: House | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    figures: dict[str, LoadedFigure] = field(default_factory=dict)
+    notes: dict[str, LoadedNote] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -53,15 +57,24 @@ def load_house(project: Project) -> tuple[House | None, list[Finding]]:
     return house, findings
 
 
-def check(project: Project) -> CheckReport:
-    """Validate every project file and prove every claim; never raises on bad input."""
+def check(project: Project, strict: bool = False) -> CheckReport:
+    """Validate every project file and prove every claim; never raises on bad input.
+
+    With `strict`, numbers typed into note prose without a citation are errors.
+    """
     house, findings = load_house(project)
     registry, registry_findings = load_registry(project)
     findings += registry_findings
     findings += verify_claims(registry)
+    figures, figure_findings = load_figures(project)
+    findings += figure_findings + check_figures(project, figures, registry)
+    notes, note_findings = load_notes(project)
+    findings += note_findings + check_notes(notes, registry, figures, house, strict)
     counts = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
         "data_points": sum(len(r.claim.data) for r in registry.claims.values()),
+        "figures": len(figures),
+        "notes": len(notes),
     }
-    return CheckReport(sorted(set(findings)), registry, house, counts)
+    return CheckReport(sorted(set(findings)), registry, house, counts, figures, notes)

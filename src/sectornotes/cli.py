@@ -40,8 +40,10 @@ def _project(context: click.Context) -> Project:
 @cli.command("check")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
               help="text for people (path:line:col: error: …), json for tools.")
+@click.option("--strict", is_flag=True,
+              help="Also fail on numbers typed into note prose without a citation.")
 @click.pass_context
-def check_command(context: click.Context, output_format: str) -> None:
+def check_command(context: click.Context, output_format: str, strict: bool) -> None:
     """Validate every file and prove every claim against its source.
 
     Each quote must occur in its source text; each number must be written in
@@ -50,7 +52,7 @@ def check_command(context: click.Context, output_format: str) -> None:
     """
     from .check import check
 
-    report = check(_project(context))
+    report = check(_project(context), strict=strict)
     if output_format == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -58,7 +60,8 @@ def check_command(context: click.Context, output_format: str) -> None:
             click.echo(finding.format(), err=True)
         counts = report.counts
         summary = (f"{counts['claims']} claims from {counts['sources']} sources, "
-                   f"{counts['data_points']} numbers")
+                   f"{counts['data_points']} numbers, {counts['figures']} figures, "
+                   f"{counts['notes']} notes")
         if report.ok:
             click.echo(f"ok: {summary} verified")
         else:
@@ -113,7 +116,7 @@ def schema_command(out_dir: Path | None) -> None:
 @click.pass_context
 def build_command(context: click.Context) -> None:
     """Check the project, then build every note (rendering comes in a later release)."""
-    context.invoke(check_command, output_format="text")
+    context.invoke(check_command, output_format="text", strict=False)
 
 
 @cli.command("clean")

@@ -78,7 +78,7 @@ class SourceText:
 
 def first_difference(expected: str, found: str) -> int:
     """Index of the first character where two strings differ."""
-    for index, (left, right) in enumerate(zip(expected, found)):
+    for index, (left, right) in enumerate(zip(expected, found, strict=False)):
         if left != right:
             return index
     return min(len(expected), len(found))

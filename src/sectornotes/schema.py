@@ -196,7 +196,130 @@ class House(Strict):
     logo: str | None = Field(None, description="Path of a logo image inside the project.")
 
 
-FILE_KINDS: dict[str, type[Strict]] = {"seed": SeedFile, "house": House}
+# ---------------------------------------------------------------- figures
+
+ChartKind = Literal["bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table"]
+Column = Literal["entity", "period", "metric", "label"]
+
+
+class FigureQuery(Strict):
+    """Select data points by what they measure instead of listing claims."""
+
+    metric: list[KebabId] = Field(default_factory=list, description="Metrics to include.")
+    entity: list[Text] = Field(default_factory=list, description="Entities to include.")
+    period: list[str] = Field(default_factory=list, description="Periods to include.")
+    tags: list[KebabId] = Field(default_factory=list, description="Claims must have all these tags.")
+    source: list[KebabId] = Field(default_factory=list, description="Only claims from these sources.")
+
+
+class SortStep(Strict):
+    """Order rows."""
+
+    by: Literal["value", "entity", "period", "metric", "label"] = Field(description="Column.")
+    descending: bool = Field(False, description="Largest first.")
+
+
+class GrowthStep(Strict):
+    """Per-entity change against the previous period, in % (adds rows of unit %)."""
+
+    over: Literal["period"] = Field("period", description="Ordered column to compare along.")
+
+
+class ShareStep(Strict):
+    """Each value as a % of the total within a group."""
+
+    within: Literal["period", "metric", "entity"] = Field("period", description="Grouping column.")
+
+
+class TransformStep(Strict):
+    """One step of the pandas pipeline; exactly one key per step."""
+
+    filter: dict[str, list[str | float]] | None = Field(
+        None, description="Keep rows whose column value is listed, e.g. {metric: [capex]}.")
+    convert: Unit | None = Field(None, description="Convert every value to this unit.")
+    sort: SortStep | None = Field(None, description="Order rows.")
+    growth: GrowthStep | None = Field(None, description="Compute growth along periods.")
+    share: ShareStep | None = Field(None, description="Compute shares of a total.")
+    relabel: dict[str, dict[str, str]] | None = Field(
+        None, description="Display names per column, e.g. {entity: {Big-4 US CSPs: Big-4}}.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TransformStep:
+        chosen = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(chosen) != 1:
+            raise ValueError("each transform step has exactly one of: "
+                             + ", ".join(type(self).model_fields))
+        return self
+
+
+class Figure(Strict):
+    """figures/<figure-id>.yaml: a chart or table built from claims."""
+
+    title: Text = Field(description="Figure title, shown above the chart.")
+    language: Literal["en", "zh"] = Field("en", description="Language of labels and source line.")
+    kind: ChartKind = Field(description="bar | grouped-bar | hbar | stacked-bar | line | range-bar | table.")
+    claims: list[KebabId] = Field(default_factory=list, description="Claims whose data to plot.")
+    query: FigureQuery | None = Field(None, description="Or: select data points by metric/entity/tag.")
+    transform: list[TransformStep] = Field(default_factory=list, description="Shaping steps in order.")
+    x: Column = Field("entity", description="Column along the category axis.")
+    series: Column | None = Field(None, description="Column that splits bars or lines into series.")
+    unit: Unit | None = Field(None, description="Display unit; values are converted to it.")
+    y_label: str | None = Field(None, description="Value-axis label (default: the unit).")
+    labels: dict[str, str] = Field(default_factory=dict, description="Display names for categories.")
+    caption: str | None = Field(None, description="Caption text; the source line is added for you.")
+    notes: str | None = Field(None, description="Notes printed under the figure.")
+    python: str | None = Field(None, description="'file.py:function' in figures/ for custom shapes.")
+
+    @model_validator(mode="after")
+    def _has_data(self) -> Figure:
+        if not self.claims and self.query is None and self.python is None:
+            raise ValueError("give 'claims', a 'query' or a 'python' function")
+        return self
+
+
+# ---------------------------------------------------------------- notes
+
+
+class Section(Strict):
+    """A section of a note: a heading, Markdown prose and embedded figures."""
+
+    heading: Text = Field(description="Section heading.")
+    body: Text = Field(description="Markdown; cite with [@claim-id], interpolate with {claim-id}.")
+    figures: list[KebabId] = Field(default_factory=list, description="Figures shown after the prose.")
+
+
+class Note(Strict):
+    """notes/<note-id>.yaml: a sector note."""
+
+    title: Text = Field(description="Note title.")
+    subtitle: str | None = Field(None, description="Subtitle under the title.")
+    sector: KebabId = Field(description="Sector id, also used for client entitlements.")
+    sector_label: str | None = Field(None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
+    language: Literal["en", "zh"] = Field(description="Language of the note: en or zh.")
+    date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD).")
+    status: Literal["draft", "approved"] = Field(description="draft | approved.")
+    approved_by: KebabId | None = Field(None, description="Analyst id who approved the note.")
+    approved_at: dt.datetime | None = Field(None, strict=False, description="When it was approved.")
+    rating_scale: Literal["sector", "company"] = Field("sector", description="Which scale the rating uses.")
+    rating: KebabId = Field(description="Rating id from house.yaml.")
+    previous_rating: KebabId | None = Field(None, description="Previous rating id, if any.")
+    analysts: list[KebabId] = Field(min_length=1, description="Analyst ids from house.yaml.")
+    key_points: list[Text] = Field(default_factory=list, description="Cover bullet points (Markdown).")
+    sections: list[Section] = Field(min_length=1, description="The body of the note.")
+    risks: list[Text] = Field(default_factory=list, description="Risk warnings (Markdown).")
+    related: list[KebabId] = Field(default_factory=list, description="Ids of related notes.")
+    keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
+
+    @model_validator(mode="after")
+    def _approval(self) -> Note:
+        if self.status == "approved" and (self.approved_by is None or self.approved_at is None):
+            raise ValueError("an approved note needs 'approved_by' and 'approved_at'")
+        return self
+
+
+FILE_KINDS: dict[str, type[Strict]] = {
+    "seed": SeedFile, "figure": Figure, "note": Note, "house": House,
+}
 
 
 # ---------------------------------------------------------------- validation

@@ -34,7 +34,9 @@ class YamlDocument:
 
     path: str
     data: object
+    text: str = ""
     value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    value_offsets: dict[PathKey, int] = field(default_factory=dict)
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
 
     def position(self, key_path: PathKey, of_key: bool = False) -> Position:
@@ -47,6 +49,23 @@ class YamlDocument:
             if prefix in self.value_positions:
                 return self.value_positions[prefix]
         return (1, 1)
+
+    def position_in_value(self, key_path: PathKey, needle: str, occurrence: int = 0) -> Position:
+        """Where `needle` (its n-th occurrence) is written inside a string value.
+
+        Searching the file text from the value's start copes with every scalar
+        style (plain, quoted, literal, folded) without re-deriving indentation.
+        """
+        start = self.value_offsets.get(tuple(key_path))
+        if start is None:
+            return self.position(key_path)
+        index = start - 1
+        for _ in range(occurrence + 1):
+            index = self.text.find(needle, index + 1)
+            if index < 0:
+                return self.position(key_path)
+        line = self.text.count("\n", 0, index) + 1
+        return line, index - (self.text.rfind("\n", 0, index) + 1) + 1
 
     def finding(self, key_path: PathKey, message: str, of_key: bool = False) -> Finding:
         line, col = self.position(tuple(key_path), of_key)
@@ -111,7 +130,7 @@ def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
         raise FileProblem(Finding(display_path, 1, 1, f"YAML error: {exc}")) from None
     if root is None:
         raise FileProblem(Finding(display_path, 1, 1, "file is empty; expected a YAML mapping"))
-    document = YamlDocument(display_path, None)
+    document = YamlDocument(display_path, None, text)
     document.data = _construct(root, (), document)
     if not isinstance(document.data, dict):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
@@ -141,6 +160,7 @@ _SCALARS = yaml.constructor.SafeConstructor()
 
 def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> object:
     document.value_positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    document.value_offsets[key_path] = node.start_mark.index
     if isinstance(node, yaml.MappingNode):
         mapping: dict = {}
         for key_node, value_node in node.value:

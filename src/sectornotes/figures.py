@@ -1,0 +1,122 @@
+"""Figure specs: loading, selecting the data points they plot, and checking them.
+
+Nothing here imports pandas or matplotlib; drawing lives in `charts.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .claims import ClaimRegistry, RegisteredClaim
+from .findings import Finding, did_you_mean
+from .loading import Loaded, load_folder
+from .project import Project
+from .schema import DataPoint, Figure
+from .units import UNITS
+
+LoadedFigure = Loaded[Figure]
+
+
+@dataclass(frozen=True)
+class PlottedPoint:
+    """A data point a figure plots, with the claim it came from."""
+
+    registered: RegisteredClaim
+    point: DataPoint
+
+    @property
+    def claim_id(self) -> str:
+        return self.registered.id
+
+
+def load_figures(project: Project) -> tuple[dict[str, LoadedFigure], list[Finding]]:
+    """Every figures/*.yaml, validated."""
+    return load_folder(project, project.figure_files(), Figure)
+
+
+def plotted_points(figure: Figure, registry: ClaimRegistry) -> list[PlottedPoint]:
+    """The data points a figure draws from, in declaration order."""
+    points: list[PlottedPoint] = []
+    for claim_id in figure.claims:
+        registered = registry.get(claim_id)
+        if registered is not None:
+            points.extend(PlottedPoint(registered, p) for p in registered.claim.data)
+    if figure.query is not None:
+        for registered in registry.claims.values():
+            if figure.query.source and registered.source_id not in figure.query.source:
+                continue
+            if any(tag not in registered.claim.tags for tag in figure.query.tags):
+                continue
+            for point in registered.claim.data:
+                if _query_matches(figure, point) and not any(
+                        p.point is point for p in points):
+                    points.append(PlottedPoint(registered, point))
+    return points
+
+
+def _query_matches(figure: Figure, point: DataPoint) -> bool:
+    query = figure.query
+    return ((not query.metric or point.metric in query.metric)
+            and (not query.entity or point.entity in query.entity)
+            and (not query.period or point.period in query.period))
+
+
+def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
+    """Ids of the claims whose numbers the figure shows, without repeats."""
+    return list(dict.fromkeys(p.claim_id for p in plotted_points(figure, registry)))
+
+
+def check_figures(project: Project, figures: dict[str, LoadedFigure],
+                  registry: ClaimRegistry) -> list[Finding]:
+    """Missing claims, empty selections, incompatible units, bad python references."""
+    findings = []
+    for loaded in figures.values():
+        figure, document = loaded.spec, loaded.document
+        for index, claim_id in enumerate(figure.claims):
+            if registry.get(claim_id) is None:
+                findings.append(document.finding(("claims", index), (
+                    f"claims[{index}]: unknown claim '{claim_id}'{registry.hint(claim_id)}; "
+                    "list claims with 'sectornotes claims'")))
+        points = plotted_points(figure, registry)
+        if figure.python is None and not points:
+            findings.append(document.finding(("query",) if figure.query else ("claims",),
+                                             "the figure selects no data points; the claims "
+                                             "it names carry no 'data', or the query matches "
+                                             "nothing"))
+        findings.extend(_unit_problems(loaded, points))
+        if figure.python is not None:
+            findings.extend(_python_problems(project, loaded))
+    return findings
+
+
+def _unit_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Finding]:
+    figure = loaded.spec
+    target = figure.unit or next(
+        (step.convert for step in figure.transform if step.convert), None)
+    if figure.kind == "table":
+        return []
+    reference = points[0] if points else None
+    for other in points[1:]:
+        left = target or reference.point.unit
+        if UNITS[left].dimension != UNITS[other.point.unit].dimension:
+            return [loaded.document.finding(("kind",), (
+                f"the figure mixes incompatible units: '{left}' "
+                f"({reference.claim_id}) and '{other.point.unit}' ({other.claim_id}) on one "
+                "axis; split it into two figures, filter by metric, or use kind: table"))]
+    if target and reference and UNITS[target].dimension != UNITS[reference.point.unit].dimension:
+        return [loaded.document.finding(("unit",), (
+            f"cannot convert '{reference.point.unit}' ({reference.claim_id}) to '{target}'"))]
+    return []
+
+
+def _python_problems(project: Project, loaded: LoadedFigure) -> list[Finding]:
+    reference = loaded.spec.python or ""
+    file_name, _, function = reference.partition(":")
+    if not function or "/" in file_name or "\\" in file_name or not file_name.endswith(".py"):
+        return [loaded.document.finding(("python",), (
+            f"python: '{reference}' must be 'file.py:function' naming a file in figures/"))]
+    if not (project.figures_dir / file_name).is_file():
+        return [loaded.document.finding(("python",), (
+            f"python: figures/{file_name} does not exist"
+            f"{did_you_mean(file_name, [p.name for p in project.figures_dir.glob('*.py')])}"))]
+    return []

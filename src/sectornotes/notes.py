@@ -1,0 +1,152 @@
+"""Notes: loading them and checking everything they refer to.
+
+Citations, interpolated values, figures, analysts, ratings and related notes
+must all resolve; each problem is reported at the exact place it is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from .claims import ClaimRegistry
+from .findings import Finding, did_you_mean
+from .loading import Loaded, load_folder
+from .project import Project
+from .references import Reference, references_in, uncited_numbers
+from .schema import House, Note
+
+LoadedNote = Loaded[Note]
+
+
+def load_notes(project: Project) -> tuple[dict[str, LoadedNote], list[Finding]]:
+    """Every notes/*.yaml, validated."""
+    return load_folder(project, project.note_files(), Note)
+
+
+def prose_fields(note: Note) -> Iterator[tuple[tuple, str]]:
+    """(key path, Markdown text) of every piece of prose that may cite claims."""
+    for index, point in enumerate(note.key_points):
+        yield ("key_points", index), point
+    for index, section in enumerate(note.sections):
+        yield ("sections", index, "body"), section.body
+    for index, risk in enumerate(note.risks):
+        yield ("risks", index), risk
+
+
+def cited_claim_ids(note: Note) -> list[str]:
+    """Claims the note cites or interpolates, in order of first use."""
+    ids = []
+    for _, prose in prose_fields(note):
+        ids.extend(r.target for r in references_in(prose) if r.kind in ("claim", "value"))
+    return list(dict.fromkeys(ids))
+
+
+def embedded_figure_ids(note: Note) -> list[str]:
+    """Figures shown in the note, in order."""
+    return list(dict.fromkeys(f for section in note.sections for f in section.figures))
+
+
+def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: dict,
+                house: House | None, strict: bool = False) -> list[Finding]:
+    """Every reference in every note resolves; with strict, no uncited numbers."""
+    findings: list[Finding] = []
+    for loaded in notes.values():
+        findings += _check_people_and_ratings(loaded, house)
+        findings += _check_figures(loaded, figures)
+        findings += _check_prose(loaded, registry, strict)
+        for index, related in enumerate(loaded.spec.related):
+            if related not in notes:
+                findings.append(loaded.document.finding(("related", index), (
+                    f"related[{index}]: unknown note '{related}'{did_you_mean(related, notes)}")))
+    return findings
+
+
+def _check_people_and_ratings(loaded: LoadedNote, house: House | None) -> list[Finding]:
+    if house is None:
+        return []
+    note, document = loaded.spec, loaded.document
+    findings = []
+    analyst_ids = [a.id for a in house.analysts]
+    for index, analyst in enumerate(note.analysts):
+        if analyst not in analyst_ids:
+            findings.append(document.finding(("analysts", index), (
+                f"analysts[{index}]: '{analyst}' is not an analyst in house.yaml"
+                f"{did_you_mean(analyst, analyst_ids)}")))
+    if note.approved_by and note.approved_by not in analyst_ids:
+        findings.append(document.finding(("approved_by",), (
+            f"approved_by: '{note.approved_by}' is not an analyst in house.yaml"
+            f"{did_you_mean(note.approved_by, analyst_ids)}")))
+    scale = getattr(house.ratings, note.rating_scale)
+    rating_ids = [r.id for r in scale]
+    for key in ("rating", "previous_rating"):
+        value = getattr(note, key)
+        if value is not None and value not in rating_ids:
+            findings.append(document.finding((key,), (
+                f"{key}: '{value}' is not a {note.rating_scale} rating in house.yaml "
+                f"(one of {', '.join(rating_ids)}){did_you_mean(value, rating_ids)}")))
+    return findings
+
+
+def _check_figures(loaded: LoadedNote, figures: dict) -> list[Finding]:
+    findings = []
+    for section_index, section in enumerate(loaded.spec.sections):
+        for index, figure_id in enumerate(section.figures):
+            where = ("sections", section_index, "figures", index)
+            label = f"sections[{section_index}].figures[{index}]"
+            figure = figures.get(figure_id)
+            if figure is None:
+                findings.append(loaded.document.finding(where, (
+                    f"{label}: unknown figure '{figure_id}'{did_you_mean(figure_id, figures)}")))
+            elif figure.spec.language != loaded.spec.language:
+                findings.append(loaded.document.finding(where, (
+                    f"{label}: figure '{figure_id}' is labelled in '{figure.spec.language}' but "
+                    f"the note is in '{loaded.spec.language}'; use a figure in the note's language")))
+    return findings
+
+
+def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> list[Finding]:
+    findings = []
+    embedded = embedded_figure_ids(loaded.spec)
+    for key_path, prose in prose_fields(loaded.spec):
+        seen: Counter = Counter()
+        for reference in references_in(prose):
+            problem = _reference_problem(reference, registry, embedded)
+            occurrence = seen[reference.written]
+            seen[reference.written] += 1
+            if problem:
+                line, col = loaded.document.position_in_value(key_path, reference.written,
+                                                              occurrence)
+                findings.append(Finding(loaded.path, line, col, problem))
+        if strict:
+            for number in uncited_numbers(prose):
+                line, col = loaded.document.position_in_value(key_path, number)
+                findings.append(Finding(loaded.path, line, col, (
+                    f"'{number}' is typed into the prose without a citation; cite the claim "
+                    "([@claim-id]) or interpolate it ({claim-id})")))
+    return findings
+
+
+def _reference_problem(reference: Reference, registry: ClaimRegistry,
+                       embedded: list[str]) -> str | None:
+    if reference.kind == "figure":
+        if reference.target not in embedded:
+            return (f"{reference.written}: figure '{reference.target}' is not embedded in this "
+                    f"note{did_you_mean(reference.target, embedded)}; add it to a section's "
+                    "'figures'")
+        return None
+    registered = registry.get(reference.target)
+    if registered is None:
+        return (f"{reference.written}: unknown claim '{reference.target}'"
+                f"{registry.hint(reference.target)}")
+    if reference.kind == "value":
+        data = registered.claim.data
+        if not data:
+            return (f"{reference.written}: claim '{reference.target}' has no data to "
+                    "interpolate; cite it with [@...] instead")
+        metrics = [point.metric for point in data]
+        if reference.field not in (None, "value") and reference.field not in metrics:
+            return (f"{reference.written}: claim '{reference.target}' has no metric "
+                    f"'{reference.field}' (it has {', '.join(metrics)})"
+                    f"{did_you_mean(reference.field, metrics)}")
+    return None
