@@ -1,0 +1,281 @@
+"""Drawing figures: claims → pandas frame → declarative steps → matplotlib SVG + CSV.
+
+Imported only when a figure is actually (re)built: it pulls in pandas and
+matplotlib, which `check` and a no-op build must never load.
+"""
+
+from __future__ import annotations
+
+import io
+import traceback
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from .figures import LoadedFigure, plotted_points  # noqa: E402
+from .findings import SectornotesError  # noqa: E402
+from .formatting import format_number, unit_label  # noqa: E402
+from .numbers import as_decimal  # noqa: E402
+from .schema import Figure, House  # noqa: E402
+from .units import UNITS  # noqa: E402
+
+COLUMNS = ["x", "series", "value", "low", "high", "unit", "metric", "entity", "period",
+           "label", "claim_id", "source_id"]
+
+
+class FigureError(SectornotesError):
+    """A figure could not be built (e.g. its custom function raised)."""
+
+
+@dataclass
+class FigureOutput:
+    """What building a figure produces."""
+
+    svg: bytes | None  # None for kind: table
+    csv: bytes
+    frame: pd.DataFrame
+
+
+def build_frame(loaded: LoadedFigure, registry, figures_dir: Path) -> pd.DataFrame:
+    """The tidy frame a figure plots: one row per value, naming its claim."""
+    figure = loaded.spec
+    rows = []
+    for plotted in plotted_points(figure, registry):
+        point = plotted.point
+        rows.append({
+            "value": point.value, "low": point.low, "high": point.high, "unit": point.unit,
+            "metric": point.metric, "entity": point.entity, "period": point.period,
+            "claim_id": plotted.claim_id, "source_id": plotted.registered.source_id,
+        })
+    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("x", "series", "label")])
+    for step in figure.transform:
+        frame = _apply(step, frame)
+    if figure.unit:
+        frame = _convert(frame, figure.unit)
+    if figure.python:
+        frame = _run_custom(loaded, frame, figures_dir)
+    frame = frame.copy()
+    frame["label"] = [figure.labels.get(str(v), str(v)) for v in frame[figure.x]]
+    frame["x"] = frame["label"]
+    frame["series"] = (frame[figure.series].map(lambda v: figure.labels.get(str(v), str(v)))
+                       if figure.series else "")
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
+    if step.filter is not None:
+        for column, allowed in step.filter.items():
+            frame = frame[frame[column].isin(allowed)]
+        return frame
+    if step.convert is not None:
+        return _convert(frame, step.convert)
+    if step.sort is not None:
+        return frame.sort_values(step.sort.by, ascending=not step.sort.descending, kind="stable")
+    if step.relabel is not None:
+        frame = frame.copy()
+        for column, mapping in step.relabel.items():
+            frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, v))
+        return frame
+    if step.share is not None:
+        frame = frame.copy()
+        totals = frame.groupby(step.share.within)["value"].transform("sum")
+        frame["value"] = (frame["value"] / totals * 100).round(2)
+        frame["unit"] = "%"
+        return frame
+    return _growth(frame)
+
+
+def _convert(frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in ("value", "low", "high"):
+        frame[column] = [
+            None if pd.isna(v) else float(as_decimal(v) * Decimal(str(UNITS[u].scale))
+                                          / Decimal(str(UNITS[target].scale)))
+            for v, u in zip(frame[column], frame["unit"], strict=True)
+        ]
+    frame["unit"] = target
+    return frame
+
+
+def _growth(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _entity, group in frame.sort_values("period", kind="stable").groupby("entity", sort=False):
+        previous = None
+        for _, row in group.iterrows():
+            if previous is not None:
+                change = (row["value"] / previous["value"] - 1) * 100
+                rows.append({**row.to_dict(), "value": round(change, 2), "unit": "%",
+                             "metric": f"{row['metric']}-growth",
+                             "claim_id": f"{previous['claim_id']};{row['claim_id']}"})
+            previous = row
+    return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _run_custom(loaded: LoadedFigure, frame: pd.DataFrame, figures_dir: Path) -> pd.DataFrame:
+    import importlib.util
+
+    file_name, _, function_name = (loaded.spec.python or "").partition(":")
+    file_path = figures_dir / file_name
+    spec = importlib.util.spec_from_file_location(f"sectornotes_user_{loaded.id}", file_path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+        result = getattr(module, function_name)(frame.copy())
+    except Exception as error:
+        user_frames = [f for f in traceback.extract_tb(error.__traceback__)
+                       if Path(f.filename).resolve().parent == figures_dir.resolve()]
+        trace = "".join(traceback.format_list(user_frames)).replace(str(figures_dir.resolve()),
+                                                                     "figures")
+        raise FigureError(
+            f"{loaded.path}: figure '{loaded.id}': {loaded.spec.python} raised "
+            f"{type(error).__name__}: {error}\n{trace.rstrip()}") from None
+    if not isinstance(result, pd.DataFrame) or "value" not in result:
+        raise FigureError(f"{loaded.path}: figure '{loaded.id}': {loaded.spec.python} must return "
+                          "a pandas DataFrame with a 'value' column")
+    return result
+
+
+def build_figure(loaded: LoadedFigure, registry, house: House | None,
+                 figures_dir: Path) -> FigureOutput:
+    """Frame, CSV and (unless a table) a deterministic SVG for one figure."""
+    frame = build_frame(loaded, registry, figures_dir)
+    csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    svg = None if loaded.spec.kind == "table" else draw_svg(loaded.spec, frame, house)
+    return FigureOutput(svg, csv, frame)
+
+
+# ---------------------------------------------------------------- drawing
+
+_DEFAULT_PALETTE = ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]
+
+
+def _style(figure: Figure, house: House | None) -> list[str]:
+    wanted = (house.fonts.get(figure.language) if house else None) or ["DejaVu Sans"]
+    available = {entry.name for entry in font_manager.fontManager.ttflist}
+    families = [name for name in wanted if name in available] or ["DejaVu Sans"]
+    plt.rcParams.update({
+        "font.family": families, "font.size": 9, "axes.titlesize": 10,
+        "svg.hashsalt": "sectornotes", "svg.fonttype": "path",
+        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.edgecolor": "#555555", "axes.grid": True, "grid.color": "#e3e3e3",
+        "grid.linewidth": 0.6, "axes.axisbelow": True,
+    })
+    return (house.palette if house and house.palette else None) or _DEFAULT_PALETTE
+
+
+def draw_svg(figure: Figure, frame: pd.DataFrame, house: House | None) -> bytes:
+    """Draw the frame as the figure's chart kind; SVG bytes with no date or random ids."""
+    palette = _style(figure, house)
+    categories = list(dict.fromkeys(frame["x"]))
+    series_names = list(dict.fromkeys(frame["series"]))
+    width = 6.3 if figure.kind != "hbar" else 6.3
+    height = 2.9 if figure.kind != "hbar" else max(2.2, 0.38 * len(categories) + 0.9)
+    chart, axes = plt.subplots(figsize=(width, height))
+    unit = frame["unit"].iloc[0] if len(frame) else "count"
+    drawer = {"bar": _bars, "hbar": _bars, "grouped-bar": _bars, "stacked-bar": _bars,
+              "line": _lines, "range-bar": _ranges}[figure.kind]
+    drawer(axes, figure, frame, categories, series_names, palette, unit)
+    axis_label = figure.y_label if figure.y_label is not None else unit_label(unit, figure.language)
+    (axes.set_xlabel if figure.kind == "hbar" else axes.set_ylabel)(axis_label)
+    if len(series_names) > 1 or (series_names and series_names[0]):
+        axes.legend(frameon=False, fontsize=8, ncols=min(4, len(series_names)),
+                    loc="upper left", bbox_to_anchor=(0, 1.16))
+    chart.tight_layout()
+    buffer = io.BytesIO()
+    chart.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(chart)
+    return buffer.getvalue()
+
+
+def _value_text(value: float, unit: str, language: str) -> str:
+    text = format_number(value, language)
+    return text + ("%" if unit == "%" else "")
+
+
+def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
+    positions = range(len(categories))
+    count = len(series_names)
+    horizontal = figure.kind == "hbar"
+    stacked = figure.kind == "stacked-bar"
+    bar_width = 0.7 if stacked or count == 1 else 0.8 / count
+    bottoms = [0.0] * len(categories)
+    for index, name in enumerate(series_names):
+        subset = frame[frame["series"] == name].set_index("x")["value"]
+        values = [float(subset.get(c, 0.0)) for c in categories]
+        offsets = [p if stacked or count == 1 else p - 0.4 + bar_width * (index + 0.5)
+                   for p in positions]
+        color = palette[index % len(palette)]
+        if horizontal:
+            bars = axes.barh(offsets, values, height=bar_width, color=color, label=name or None)
+        else:
+            bars = axes.bar(offsets, values, width=bar_width, color=color, label=name or None,
+                            bottom=bottoms if stacked else None)
+        labels = [_value_text(v, unit, figure.language) for v in values]
+        axes.bar_label(bars, labels=labels, fontsize=7.5, padding=2,
+                       label_type="center" if stacked else "edge",
+                       color="white" if stacked else "#222222")
+        if stacked:
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    if horizontal:
+        axes.set_yticks(list(positions), categories)
+        axes.invert_yaxis()
+        axes.grid(axis="y", visible=False)
+        axes.margins(x=0.15)
+    else:
+        axes.set_xticks(list(positions), categories)
+        axes.grid(axis="x", visible=False)
+        axes.margins(y=0.15)
+        _wrap_ticks(axes, categories)
+    axes.axhline(0, color="#555555", linewidth=0.8) if not horizontal else axes.axvline(
+        0, color="#555555", linewidth=0.8)
+
+
+def _wrap_ticks(axes, categories) -> None:
+    import textwrap
+
+    longest = max((len(c) for c in categories), default=0)
+    if longest * len(categories) > 70:
+        axes.set_xticks(axes.get_xticks(), [textwrap.fill(c, 14) for c in categories],
+                        fontsize=7.5)
+
+
+def _lines(axes, figure, frame, categories, series_names, palette, unit) -> None:
+    for index, name in enumerate(series_names):
+        subset = frame[frame["series"] == name]
+        axes.plot(list(subset["x"]), list(subset["value"]), marker="o", markersize=4,
+                  color=palette[index % len(palette)], label=name or None)
+        for x_value, y_value in zip(subset["x"], subset["value"], strict=True):
+            axes.annotate(_value_text(y_value, unit, figure.language), (x_value, y_value),
+                          textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5)
+    if figure.x == "period" and unit == "rank":
+        axes.invert_yaxis()
+    axes.margins(y=0.2)
+
+
+def _ranges(axes, figure, frame, categories, series_names, palette, unit) -> None:
+    for position, category in enumerate(categories):
+        row = frame[frame["x"] == category].iloc[0]
+        if pd.notna(row["low"]):
+            axes.barh(position, row["high"] - row["low"], left=row["low"], height=0.5,
+                      color=palette[0])
+            text = (f"{_value_text(row['low'], unit, figure.language)}–"
+                    f"{_value_text(row['high'], unit, figure.language)}")
+            axes.annotate(text, (row["high"], position), xytext=(4, 0),
+                          textcoords="offset points", va="center", fontsize=7.5)
+        else:
+            axes.plot([row["value"]], [position], marker="D", color=palette[1], markersize=6)
+            axes.annotate(_value_text(row["value"], unit, figure.language),
+                          (row["value"], position), xytext=(6, 0), textcoords="offset points",
+                          va="center", fontsize=7.5)
+    axes.set_yticks(range(len(categories)), categories)
+    axes.invert_yaxis()
+    axes.margins(x=0.2)
+    axes.grid(axis="y", visible=False)
