@@ -54,6 +54,23 @@ def plotted_points(figure: Figure, registry: ClaimRegistry) -> list[PlottedPoint
     return points
 
 
+def filtered_points(figure: Figure, registry: ClaimRegistry) -> list[PlottedPoint]:
+    """Plotted points after the figure's `filter` steps, without loading pandas."""
+    points = plotted_points(figure, registry)
+    for step in figure.transform:
+        for column, allowed in (step.filter or {}).items():
+            points = [p for p in points if _column_value(p, column) in allowed]
+    return points
+
+
+def _column_value(plotted: PlottedPoint, column: str) -> object:
+    if column == "claim_id":
+        return plotted.claim_id
+    if column == "source_id":
+        return plotted.registered.source_id
+    return getattr(plotted.point, column, None)
+
+
 def _query_matches(figure: Figure, point: DataPoint) -> bool:
     query = figure.query
     return ((not query.metric or point.metric in query.metric)
@@ -77,7 +94,7 @@ def check_figures(project: Project, figures: dict[str, LoadedFigure],
                 findings.append(document.finding(("claims", index), (
                     f"claims[{index}]: unknown claim '{claim_id}'{registry.hint(claim_id)}; "
                     "list claims with 'sectornotes claims'")))
-        points = plotted_points(figure, registry)
+        points = filtered_points(figure, registry)
         if figure.python is None and not points:
             findings.append(document.finding(("query",) if figure.query else ("claims",),
                                              "the figure selects no data points; the claims "

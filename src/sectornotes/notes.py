@@ -111,7 +111,8 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
     for key_path, prose in prose_fields(loaded.spec):
         seen: Counter = Counter()
         for reference in references_in(prose):
-            problem = _reference_problem(reference, registry, embedded)
+            problem = (_reference_problem(reference, registry, embedded)
+                       or _anachronism(reference, registry, loaded.spec))
             occurrence = seen[reference.written]
             seen[reference.written] += 1
             if problem:
@@ -125,6 +126,18 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
                     f"'{number}' is typed into the prose without a citation; cite the claim "
                     "([@claim-id]) or interpolate it ({claim-id})")))
     return findings
+
+
+def _anachronism(reference: Reference, registry: ClaimRegistry, note: Note) -> str | None:
+    # A note cannot rely on a document published after it.
+    if reference.kind == "figure":
+        return None
+    registered = registry.get(reference.target)
+    source = registry.sources.get(registered.source_id) if registered else None
+    if source is not None and source.meta.date > note.date:
+        return (f"{reference.written}: claim '{reference.target}' comes from {source.id}, "
+                f"dated {source.meta.date}, after the note's date {note.date}")
+    return None
 
 
 def _reference_problem(reference: Reference, registry: ClaimRegistry,

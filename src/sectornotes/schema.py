@@ -199,7 +199,7 @@ class House(Strict):
 # ---------------------------------------------------------------- figures
 
 ChartKind = Literal["bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table"]
-Column = Literal["entity", "period", "metric", "label"]
+Column = Literal["entity", "period", "metric", "claim_id"]
 
 
 class FigureQuery(Strict):
@@ -215,7 +215,7 @@ class FigureQuery(Strict):
 class SortStep(Strict):
     """Order rows."""
 
-    by: Literal["value", "entity", "period", "metric", "label"] = Field(description="Column.")
+    by: Literal["value", "entity", "period", "metric", "claim_id"] = Field(description="Column.")
     descending: bool = Field(False, description="Largest first.")
 
 
