@@ -63,11 +63,25 @@ def build_frame(loaded: LoadedFigure, registry, figures_dir: Path) -> pd.DataFra
     if figure.python:
         frame = _run_custom(loaded, frame, figures_dir)
     frame = frame.copy()
+    if figure.x == "period" and not any(step.sort for step in figure.transform):
+        frame = frame.sort_values("period", kind="stable", key=lambda c: c.map(period_end))
     frame["label"] = [figure.labels.get(str(v), str(v)) for v in frame[figure.x]]
     frame["x"] = frame["label"]
     frame["series"] = (frame[figure.series].map(lambda v: figure.labels.get(str(v), str(v)))
                        if figure.series else "")
     return frame[COLUMNS].reset_index(drop=True)
+
+
+def period_end(period: str) -> str:
+    """A sortable end date for a period: 2025-Q1 (2025-03) sorts before 2025 (2025-12)."""
+    last = period.split("/")[-1]
+    if "-Q" in last:
+        year, quarter = last.split("-Q")
+        return f"{year}-{int(quarter) * 3:02d}-31"
+    if "-H" in last:
+        year, half = last.split("-H")
+        return f"{year}-{int(half) * 6:02d}-31"
+    return {4: f"{last}-12-31", 7: f"{last}-31"}.get(len(last), last)
 
 
 def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
@@ -171,26 +185,30 @@ def _style(figure: Figure, house: House | None) -> list[str]:
     return (house.palette if house and house.palette else None) or _DEFAULT_PALETTE
 
 
-def draw_svg(figure: Figure, frame: pd.DataFrame, house: House | None) -> bytes:
+def draw_svg(figure: Figure, frame: pd.DataFrame, house: House | None,
+             image_format: str = "svg") -> bytes:
     """Draw the frame as the figure's chart kind; SVG bytes with no date or random ids."""
     palette = _style(figure, house)
     categories = list(dict.fromkeys(frame["x"]))
     series_names = list(dict.fromkeys(frame["series"]))
-    width = 6.3 if figure.kind != "hbar" else 6.3
-    height = 2.9 if figure.kind != "hbar" else max(2.2, 0.38 * len(categories) + 0.9)
+    width = 6.3
+    horizontal = figure.kind in ("hbar", "range-bar")
+    height = max(1.9, 0.42 * len(categories) + 0.9) if horizontal else 2.9
     chart, axes = plt.subplots(figsize=(width, height))
     unit = frame["unit"].iloc[0] if len(frame) else "count"
     drawer = {"bar": _bars, "hbar": _bars, "grouped-bar": _bars, "stacked-bar": _bars,
               "line": _lines, "range-bar": _ranges}[figure.kind]
     drawer(axes, figure, frame, categories, series_names, palette, unit)
     axis_label = figure.y_label if figure.y_label is not None else unit_label(unit, figure.language)
-    (axes.set_xlabel if figure.kind == "hbar" else axes.set_ylabel)(axis_label)
+    horizontal = figure.kind in ("hbar", "range-bar")
+    (axes.set_xlabel if horizontal else axes.set_ylabel)(axis_label)
     if len(series_names) > 1 or (series_names and series_names[0]):
         axes.legend(frameon=False, fontsize=8, ncols=min(4, len(series_names)),
                     loc="upper left", bbox_to_anchor=(0, 1.16))
     chart.tight_layout()
     buffer = io.BytesIO()
-    chart.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    metadata = {"Date": None, "Creator": None} if image_format == "svg" else {"Software": None}
+    chart.savefig(buffer, format=image_format, metadata=metadata, dpi=110)
     plt.close(chart)
     return buffer.getvalue()
 
@@ -209,21 +227,24 @@ def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
     bottoms = [0.0] * len(categories)
     for index, name in enumerate(series_names):
         subset = frame[frame["series"] == name].set_index("x")["value"]
-        values = [float(subset.get(c, 0.0)) for c in categories]
+        present = [c for c in categories if c in subset.index]
+        values = [float(subset[c]) for c in present]
         offsets = [p if stacked or count == 1 else p - 0.4 + bar_width * (index + 0.5)
-                   for p in positions]
+                   for p, c in zip(positions, categories, strict=True) if c in subset.index]
         color = palette[index % len(palette)]
         if horizontal:
             bars = axes.barh(offsets, values, height=bar_width, color=color, label=name or None)
         else:
+            below = [bottoms[categories.index(c)] for c in present] if stacked else None
             bars = axes.bar(offsets, values, width=bar_width, color=color, label=name or None,
-                            bottom=bottoms if stacked else None)
+                            bottom=below)
         labels = [_value_text(v, unit, figure.language) for v in values]
         axes.bar_label(bars, labels=labels, fontsize=7.5, padding=2,
                        label_type="center" if stacked else "edge",
                        color="white" if stacked else "#222222")
         if stacked:
-            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+            for c, v in zip(present, values, strict=True):
+                bottoms[categories.index(c)] += v
     if horizontal:
         axes.set_yticks(list(positions), categories)
         axes.invert_yaxis()
@@ -278,4 +299,6 @@ def _ranges(axes, figure, frame, categories, series_names, palette, unit) -> Non
     axes.set_yticks(range(len(categories)), categories)
     axes.invert_yaxis()
     axes.margins(x=0.2)
+    if (frame[["value", "low", "high"]].min().min() or 0) >= 0:
+        axes.set_xlim(left=0)
     axes.grid(axis="y", visible=False)

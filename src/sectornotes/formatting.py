@@ -16,7 +16,7 @@ from .units import UNITS
 _EN = {
     "%": ("", "%"), "pp": ("", "pp"), "x": ("", "x"),
     "USD": ("$", ""), "USD m": ("$", "m"), "USD bn": ("$", "bn"), "USD tn": ("$", "tn"),
-    "EUR bn": ("€", "bn"), "RMB": ("RMB", ""), "RMB m": ("RMB", "m"),
+    "USD 100m": ("$", "bn"), "EUR bn": ("€", "bn"), "RMB": ("RMB", ""), "RMB m": ("RMB", "m"),
     "RMB bn": ("RMB", "bn"), "RMB 100m": ("RMB", "bn"),
     "count": ("", ""), "k": ("", "k"), "m": ("", "m"), "bn": ("", "bn"),
     "10k": ("", "m"), "100m": ("", "bn"), "rank": ("No. ", ""), "year": ("", ""),
@@ -24,14 +24,14 @@ _EN = {
 _ZH = {
     "%": ("", "%"), "pp": ("", " 个百分点"), "x": ("", " 倍"),
     "USD": ("", " 美元"), "USD m": ("", " 百万美元"), "USD bn": ("", " 亿美元"),
-    "USD tn": ("", " 万亿美元"), "EUR bn": ("", " 亿欧元"), "RMB": ("", " 元"),
+    "USD tn": ("", " 万亿美元"), "USD 100m": ("", " 亿美元"), "EUR bn": ("", " 亿欧元"), "RMB": ("", " 元"),
     "RMB m": ("", " 百万元"), "RMB bn": ("", " 亿元"), "RMB 100m": ("", " 亿元"),
     "count": ("", ""), "k": ("", " 千"), "m": ("", " 百万"), "bn": ("", " 亿"),
     "10k": ("", " 万"), "100m": ("", " 亿"), "rank": ("第 ", " 名"), "year": ("", " 年"),
 }
 # Units shown in a different scale: value multiplied by the factor.
 _RESCALE = {
-    ("en", "RMB 100m"): Decimal("0.1"), ("en", "10k"): Decimal("0.01"),
+    ("en", "RMB 100m"): Decimal("0.1"), ("en", "USD 100m"): Decimal("0.1"), ("en", "10k"): Decimal("0.01"),
     ("en", "100m"): Decimal("0.1"),
     ("zh", "USD bn"): Decimal(10), ("zh", "EUR bn"): Decimal(10), ("zh", "RMB bn"): Decimal(10),
     ("zh", "bn"): Decimal(10),
@@ -77,7 +77,7 @@ def unit_label(unit: str, language: str = "en") -> str:
     if language == "zh":
         return _ZH[unit][1].strip() or UNITS[unit].description
     return {"count": "", "rank": "rank", "year": "year", "10k": "m", "100m": "bn",
-            "RMB 100m": "RMB bn"}.get(unit, unit)
+            "RMB 100m": "RMB bn", "USD 100m": "USD bn"}.get(unit, unit)
 
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()

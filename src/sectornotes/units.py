@@ -42,6 +42,7 @@ UNITS: dict[str, Unit] = {unit.name: unit for unit in [
     Unit("USD m", "usd", 1e6, _MILLION, _USD, "millions of US dollars"),
     Unit("USD bn", "usd", 1e9, _BILLION, _USD, "billions of US dollars"),
     Unit("USD tn", "usd", 1e12, _TRILLION, _USD, "trillions of US dollars"),
+    Unit("USD 100m", "usd", 1e8, r"亿", _USD, "亿美元, hundreds of millions of US dollars"),
     Unit("EUR bn", "eur", 1e9, _BILLION, _EUR, "billions of euros"),
     Unit("RMB", "rmb", 1, r"yuan\b|元", _RMB, "yuan"),
     Unit("RMB m", "rmb", 1e6, _MILLION, _RMB, "millions of yuan"),
