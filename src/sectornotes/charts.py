@@ -20,11 +20,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .figures import LoadedFigure, plotted_points  # noqa: E402
 from .findings import SectornotesError  # noqa: E402
 from .formatting import format_number, unit_label  # noqa: E402
 from .numbers import as_decimal  # noqa: E402
-from .schema import Figure, House  # noqa: E402
+from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
 COLUMNS = ["x", "series", "value", "low", "high", "unit", "metric", "entity", "period",
@@ -44,24 +43,16 @@ class FigureOutput:
     frame: pd.DataFrame
 
 
-def build_frame(loaded: LoadedFigure, registry, figures_dir: Path) -> pd.DataFrame:
+def build_frame(figure_id: str, figure: Figure, rows: list[dict],
+                figures_dir: Path) -> pd.DataFrame:
     """The tidy frame a figure plots: one row per value, naming its claim."""
-    figure = loaded.spec
-    rows = []
-    for plotted in plotted_points(figure, registry):
-        point = plotted.point
-        rows.append({
-            "value": point.value, "low": point.low, "high": point.high, "unit": point.unit,
-            "metric": point.metric, "entity": point.entity, "period": point.period,
-            "claim_id": plotted.claim_id, "source_id": plotted.registered.source_id,
-        })
     frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("x", "series", "label")])
     for step in figure.transform:
         frame = _apply(step, frame)
     if figure.unit:
         frame = _convert(frame, figure.unit)
     if figure.python:
-        frame = _run_custom(loaded, frame, figures_dir)
+        frame = _run_custom(figure_id, figure, frame, figures_dir)
     frame = frame.copy()
     if figure.x == "period" and not any(step.sort for step in figure.transform):
         frame = frame.sort_values("period", kind="stable", key=lambda c: c.map(period_end))
@@ -133,12 +124,13 @@ def _growth(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=frame.columns)
 
 
-def _run_custom(loaded: LoadedFigure, frame: pd.DataFrame, figures_dir: Path) -> pd.DataFrame:
+def _run_custom(figure_id: str, figure: Figure, frame: pd.DataFrame,
+                figures_dir: Path) -> pd.DataFrame:
     import importlib.util
 
-    file_name, _, function_name = (loaded.spec.python or "").partition(":")
+    file_name, _, function_name = (figure.python or "").partition(":")
     file_path = figures_dir / file_name
-    spec = importlib.util.spec_from_file_location(f"sectornotes_user_{loaded.id}", file_path)
+    spec = importlib.util.spec_from_file_location(f"sectornotes_user_{figure_id}", file_path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -149,20 +141,23 @@ def _run_custom(loaded: LoadedFigure, frame: pd.DataFrame, figures_dir: Path) ->
         trace = "".join(traceback.format_list(user_frames)).replace(str(figures_dir.resolve()),
                                                                      "figures")
         raise FigureError(
-            f"{loaded.path}: figure '{loaded.id}': {loaded.spec.python} raised "
+            f"figures/{figure_id}.yaml: figure '{figure_id}': {figure.python} raised "
             f"{type(error).__name__}: {error}\n{trace.rstrip()}") from None
     if not isinstance(result, pd.DataFrame) or "value" not in result:
-        raise FigureError(f"{loaded.path}: figure '{loaded.id}': {loaded.spec.python} must return "
-                          "a pandas DataFrame with a 'value' column")
+        raise FigureError(f"figures/{figure_id}.yaml: figure '{figure_id}': {figure.python} must "
+                          "return a pandas DataFrame with a 'value' column")
     return result
 
 
-def build_figure(loaded: LoadedFigure, registry, house: House | None,
-                 figures_dir: Path) -> FigureOutput:
-    """Frame, CSV and (unless a table) a deterministic SVG for one figure."""
-    frame = build_frame(loaded, registry, figures_dir)
+def build_figure(figure_id: str, figure: Figure, rows: list[dict], palette: list[str],
+                 fonts: list[str], figures_dir: Path) -> FigureOutput:
+    """Frame, CSV and (unless a table) a deterministic SVG for one figure.
+
+    Takes plain rows (see `figures.figure_rows`) so it can run in a worker process.
+    """
+    frame = build_frame(figure_id, figure, rows, figures_dir)
     csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    svg = None if loaded.spec.kind == "table" else draw_svg(loaded.spec, frame, house)
+    svg = None if figure.kind == "table" else draw_svg(figure, frame, palette, fonts)
     return FigureOutput(svg, csv, frame)
 
 
@@ -171,24 +166,24 @@ def build_figure(loaded: LoadedFigure, registry, house: House | None,
 _DEFAULT_PALETTE = ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]
 
 
-def _style(figure: Figure, house: House | None) -> list[str]:
-    wanted = (house.fonts.get(figure.language) if house else None) or ["DejaVu Sans"]
+def _style(figure: Figure, palette: list[str], fonts: list[str]) -> list[str]:
+    wanted = fonts or ["DejaVu Sans"]
     available = {entry.name for entry in font_manager.fontManager.ttflist}
     families = [name for name in wanted if name in available] or ["DejaVu Sans"]
     plt.rcParams.update({
         "font.family": families, "font.size": 9, "axes.titlesize": 10,
-        "svg.hashsalt": "sectornotes", "svg.fonttype": "path",
+        "svg.hashsalt": "sectornotes", "svg.fonttype": "none",
         "axes.spines.top": False, "axes.spines.right": False,
         "axes.edgecolor": "#555555", "axes.grid": True, "grid.color": "#e3e3e3",
         "grid.linewidth": 0.6, "axes.axisbelow": True,
     })
-    return (house.palette if house and house.palette else None) or _DEFAULT_PALETTE
+    return palette or _DEFAULT_PALETTE
 
 
-def draw_svg(figure: Figure, frame: pd.DataFrame, house: House | None,
+def draw_svg(figure: Figure, frame: pd.DataFrame, palette: list[str], fonts: list[str],
              image_format: str = "svg") -> bytes:
     """Draw the frame as the figure's chart kind; SVG bytes with no date or random ids."""
-    palette = _style(figure, house)
+    palette = _style(figure, palette, fonts)
     categories = list(dict.fromkeys(frame["x"]))
     series_names = list(dict.fromkeys(frame["series"]))
     width = 6.3

@@ -53,6 +53,7 @@ class ClaimRegistry:
 
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, RegisteredClaim] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)  # claims that failed verification
 
     def get(self, claim_id: str) -> RegisteredClaim | None:
         return self.claims.get(claim_id)
@@ -126,7 +127,10 @@ def verify_claims(registry: ClaimRegistry) -> list[Finding]:
     """Prove every claim's quote and numbers; report conflicting claims."""
     findings: list[Finding] = []
     for registered in registry.claims.values():
-        findings.extend(_verify_quote(registry, registered))
+        problems = _verify_quote(registry, registered)
+        if problems:
+            registry.invalid.add(registered.id)
+        findings.extend(problems)
     findings.extend(_conflicts(registry))
     return findings
 
@@ -188,6 +192,7 @@ def _conflicts(registry: ClaimRegistry) -> list[Finding]:
             ):
                 continue
             line, col = other.document.position(("claims", other.index, "data", other_index))
+            registry.invalid.update((registered.id, other.id))
             findings.append(registered.finding("data", point_index, message=(
                 f"conflict: claim '{registered.id}' states {point.metric} of {point.entity} "
                 f"for {point.period} as {point.stated()}, but claim '{other.id}' "

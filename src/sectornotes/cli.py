@@ -113,10 +113,54 @@ def schema_command(out_dir: Path | None) -> None:
 
 
 @cli.command("build")
+@click.argument("notes", nargs=-1)
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for figures and PDFs.")
+@click.option("--dry-run", is_flag=True, help="Show what would be rebuilt, and why; write nothing.")
+@click.option("--explain", is_flag=True, help="Print why each rebuilt output was stale.")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              help="Comma-separated note formats to build: html, pdf.")
+@click.option("--force", is_flag=True, help="Rebuild everything, whatever the state says.")
 @click.pass_context
-def build_command(context: click.Context) -> None:
-    """Check the project, then build every note (rendering comes in a later release)."""
-    context.invoke(check_command, output_format="text", strict=False)
+def build_command(context: click.Context, notes: tuple[str, ...], jobs: int, dry_run: bool,
+                  explain: bool, formats: str, force: bool) -> None:
+    """Build HTML and PDF of every note (or of NOTES), rebuilding only what changed.
+
+    Outputs go to build/: html/, pdf/, figures/, data/, sources/ and
+    manifest.json. A note that fails is reported and the others still build.
+    """
+    from .build import FORMATS, build
+    from .progress import make_reporter
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise click.BadParameter(f"unknown format '{fmt}' (use html, pdf)",
+                                     param_hint="--format")
+    reporter = make_reporter(explain=explain or dry_run)
+    result = build(_project(context), notes, jobs=jobs, dry_run=dry_run, formats=chosen,
+                   force=force, reporter=reporter)
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    if dry_run:
+        for output, reasons in sorted(result.reasons.items()):
+            click.echo(f"would build build/{output}: {'; '.join(reasons)}")
+    for output, message in sorted(result.failed.items()):
+        click.echo(f"error: build/{output}: {message}", err=True)
+    click.echo(_summary(result), err=not result.ok)
+    if not result.ok:
+        sys.exit(EXIT_FAILED)
+
+
+def _summary(result) -> str:
+    if result.dry_run:
+        return f"{len(result.reasons)} output(s) would be rebuilt, {len(result.fresh)} up to date"
+    parts = [f"built {len(result.built)}", f"up to date {len(result.fresh)}"]
+    if result.removed:
+        parts.append(f"removed {len(result.removed)}")
+    if result.failed:
+        parts.append(f"failed {len(result.failed)}")
+    return ", ".join(parts) + f" in {result.seconds:.1f} s"
 
 
 @cli.command("clean")

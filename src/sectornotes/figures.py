@@ -78,6 +78,15 @@ def _query_matches(figure: Figure, point: DataPoint) -> bool:
             and (not query.period or point.period in query.period))
 
 
+def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
+    """The plotted points as plain dicts (picklable, for worker processes)."""
+    return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
+             "unit": p.point.unit, "metric": p.point.metric, "entity": p.point.entity,
+             "period": p.point.period, "claim_id": p.claim_id,
+             "source_id": p.registered.source_id}
+            for p in plotted_points(figure, registry)]
+
+
 def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
     """Ids of the claims whose numbers the figure shows, without repeats."""
     return list(dict.fromkeys(p.claim_id for p in plotted_points(figure, registry)))

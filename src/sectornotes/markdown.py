@@ -1,0 +1,131 @@
+"""Note prose: Markdown (markdown-it-py, raw HTML disabled) with citations.
+
+`[@id]` becomes an endnote marker linking to the quote, `{id}` the claim's
+number formatted for the note's language, `[@fig:id]` "Figure N". The
+`Citations` object numbers endnotes in order of first citation and decides
+where links point: the highlighted source page (HTML) or the endnote (PDF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from .claims import ClaimRegistry, RegisteredClaim
+from .formatting import format_number, format_point
+from .references import CITATION, INTERPOLATION, references_in
+
+FIGURE_WORD = {"en": "Figure", "zh": "图"}
+
+
+@dataclass
+class Citations:
+    """Endnote numbering and link targets for one rendering of one note."""
+
+    registry: ClaimRegistry
+    language: str
+    target: str  # 'html' (links to build/sources pages) or 'pdf' (links to endnotes)
+    figure_numbers: dict[str, int] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    def number(self, claim_id: str) -> int:
+        if claim_id not in self.order:
+            self.order.append(claim_id)
+        return self.order.index(claim_id) + 1
+
+    def href(self, claim_id: str) -> str:
+        registered = self.registry.get(claim_id)
+        if self.target == "pdf":
+            return f"#endnote-{claim_id}"
+        return f"../sources/{registered.source_id}.html#{claim_id}"
+
+    def quote(self, claim_id: str) -> str:
+        return self.registry.get(claim_id).claim.source.quote
+
+    def cited(self) -> list[RegisteredClaim]:
+        return [self.registry.get(claim_id) for claim_id in self.order]
+
+
+def _reference_rule(state: StateInline, silent: bool) -> bool:
+    source = state.src
+    if source[state.pos] == "[":
+        match = CITATION.match(source, state.pos)
+        token_type = "sn_citation"
+    elif source[state.pos] == "{":
+        match = INTERPOLATION.match(source, state.pos)
+        token_type = "sn_value"
+    else:
+        return False
+    if match is None:
+        return False
+    if not silent:
+        token = state.push(token_type, "", 0)
+        token.meta = {"references": references_in(match.group(0))}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(renderer, tokens, index, options, env) -> str:
+    citations: Citations = env["citations"]
+    parts = []
+    for reference in tokens[index].meta["references"]:
+        if reference.kind == "figure":
+            number = citations.figure_numbers.get(reference.target, 0)
+            word = FIGURE_WORD[citations.language]
+            parts.append(f'<a class="figure-ref" href="#fig-{reference.target}">{word} {number}</a>')
+            continue
+        number = citations.number(reference.target)
+        parts.append(
+            f'<a class="citation" href="{escape(citations.href(reference.target))}" '
+            f'title="{escape(citations.quote(reference.target))}">{number}</a>')
+    figures = [p for p, r in zip(parts, tokens[index].meta["references"], strict=True)
+               if r.kind == "figure"]
+    claims = [p for p in parts if p not in figures]
+    html = ", ".join(figures)
+    if claims:
+        html += f'<sup class="citations">[{",".join(claims)}]</sup>'
+    return html
+
+
+def _render_value(renderer, tokens, index, options, env) -> str:
+    citations: Citations = env["citations"]
+    reference = tokens[index].meta["references"][0]
+    registered = citations.registry.get(reference.target)
+    data = registered.claim.data
+    point = next((p for p in data if p.metric == reference.field), data[0])
+    if reference.field == "value":
+        number = point.value if point.value is not None else point.low
+        text = format_number(number, citations.language)
+    else:
+        text = format_point(point, citations.language)
+    return (f'<a class="claim-value" href="{escape(citations.href(reference.target))}" '
+            f'title="{escape(registered.claim.source.quote)}">{escape(text)}</a>')
+
+
+def make_markdown() -> MarkdownIt:
+    """CommonMark with tables, raw HTML off, and the citation syntax."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.inline.ruler.before("link", "sn_reference", _reference_rule)
+    md.add_render_rule("sn_citation", _render_citation)
+    md.add_render_rule("sn_value", _render_value)
+    return md
+
+
+_MARKDOWN: MarkdownIt | None = None
+
+
+def render_markdown(text: str, citations: Citations, inline: bool = False) -> str:
+    """Prose to HTML; citations numbered in the order they are rendered."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = make_markdown()
+    env = {"citations": citations}
+    if inline:
+        return _MARKDOWN.renderInline(text, env)
+    return _MARKDOWN.render(text, env)
+
+
+__all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]

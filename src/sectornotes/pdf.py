@@ -1,0 +1,77 @@
+"""HTML → PDF with WeasyPrint: A4, PDF/A-3b, tagged, data attached, nothing fetched.
+
+Imported only when a PDF is actually rendered. One font configuration is
+reused for every PDF a process renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+_FONT_CONFIG: FontConfiguration | None = None
+
+
+def font_config() -> FontConfiguration:
+    """The process-wide font configuration (building it costs more than a page)."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+@dataclass
+class PdfAttachment:
+    """A file embedded in the PDF (claims.json, figure CSVs)."""
+
+    name: str
+    content: bytes
+    description: str
+
+
+class ProjectFetcher(weasyprint.URLFetcher):
+    """Serves files inside the project (and data: URLs); refuses everything else."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
+        self.root = root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        allowed = parsed.scheme == "data" or (
+            parsed.scheme == "file"
+            and Path(unquote(parsed.path)).resolve().is_relative_to(self.root))
+        if not allowed:
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: only files inside the project are allowed")
+        return super().fetch(url, headers)
+
+
+def render_pdf(html: str, base_dir: Path, project_root: Path, attachments: list[PdfAttachment],
+               created: dt.date) -> tuple[bytes, list[str]]:
+    """PDF bytes for the HTML, and the URLs that were refused."""
+    fetcher = ProjectFetcher(project_root)
+    timestamp = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
+    files = [weasyprint.Attachment(file_obj=io.BytesIO(a.content), name=a.name,
+                                   description=a.description, created=timestamp,
+                                   modified=timestamp, relationship="Data",
+                                   url_fetcher=fetcher)
+             for a in attachments]
+    document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    # WeasyPrint logs refused fetches as warnings; we report them ourselves.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    pdf_bytes = document.write_pdf(
+        font_config=font_config(), attachments=files, pdf_variant="pdf/a-3b", pdf_tags=True,
+        pdf_identifier=identifier, custom_metadata=True,
+    )
+    return pdf_bytes, fetcher.refused

@@ -1,0 +1,245 @@
+"""Jinja2 → HTML for notes and source pages, in the house style.
+
+Templates come from the project's `templates/` first and the package's
+defaults second, so a project may override any single file. Every render
+records which template files it actually loaded, for the build engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from markupsafe import Markup
+
+from . import __version__
+from .claims import ClaimRegistry, Source
+from .figures import LoadedFigure, figure_claim_ids, filtered_points
+from .formatting import format_date, format_point, source_line
+from .markdown import Citations, render_markdown
+from .notes import LoadedNote, embedded_figure_ids
+from .project import Project
+from .schema import House, Rating
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+LABELS = {
+    "en": {
+        "key_points": "Key points", "rating": "Sector rating", "company_rating": "Rating",
+        "previous": "Previous", "maintained": "maintained", "upgraded": "upgraded",
+        "downgraded": "downgraded", "analysts": "Analysts", "registration": "Reg. no.",
+        "date": "Date", "risks": "Risk warnings", "certification": "Analyst certification",
+        "disclaimer": "Disclaimer", "ratings": "Rating definitions",
+        "company_scale": "Company ratings", "sector_scale": "Sector ratings",
+        "endnotes": "Sources of every cited claim", "figure": "Figure", "related": "Related notes",
+        "page": "Page", "of": "of", "sample": "Sample", "regulatory": "Regulatory statement",
+        "quote_at": "at", "claim": "Claim", "horizon": "Benchmarks and horizon",
+        "source_claims": "Claims drawn from this source", "back": "Back",
+    },
+    "zh": {
+        "key_points": "投资要点", "rating": "行业评级", "company_rating": "评级",
+        "previous": "上次评级", "maintained": "维持", "upgraded": "上调", "downgraded": "下调",
+        "analysts": "分析师", "registration": "执业证书编号", "date": "日期",
+        "risks": "风险提示", "certification": "分析师声明", "disclaimer": "免责声明",
+        "ratings": "投资评级说明", "company_scale": "公司评级", "sector_scale": "行业评级",
+        "endnotes": "引用来源与原文", "figure": "图", "related": "相关报告", "page": "第",
+        "of": "页，共", "sample": "示例", "regulatory": "监管声明", "quote_at": "位置",
+        "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
+        "back": "返回",
+    },
+}
+
+
+class _RecordingLoader(BaseLoader):
+    """Project templates first, package defaults second; remembers which files it served."""
+
+    def __init__(self, loaders: list[FileSystemLoader]):
+        self.loaders = loaders
+        self.loaded: dict[str, str] = {}
+
+    def get_source(self, environment, template):
+        for loader in self.loaders:
+            try:
+                source, filename, uptodate = loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
+            self.loaded[template] = filename
+            return source, filename, uptodate
+        raise TemplateNotFound(template)
+
+
+def template_environment(project: Project) -> tuple[Environment, _RecordingLoader]:
+    """A fresh environment (so loads are recorded per render) with autoescaping on."""
+    loader = _RecordingLoader([FileSystemLoader(str(project.root / "templates")),
+                               FileSystemLoader(str(PACKAGE_TEMPLATES))])
+    environment = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return environment, loader
+
+
+@dataclass
+class Rendered:
+    """An HTML page and what went into it."""
+
+    html: str
+    templates: dict[str, str] = field(default_factory=dict)  # name -> file path
+    claim_ids: list[str] = field(default_factory=list)
+    figure_ids: list[str] = field(default_factory=list)
+
+
+def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
+                figures: dict[str, LoadedFigure], house: House, target: str = "html") -> Rendered:
+    """The note as HTML: `target` 'html' links citations to source pages, 'pdf' to endnotes."""
+    note = loaded.spec
+    language = note.language
+    figure_ids = embedded_figure_ids(note)
+    figure_numbers = {figure_id: index + 1 for index, figure_id in enumerate(figure_ids)}
+    citations = Citations(registry, language, target, figure_numbers)
+    key_points = [render_markdown(p, citations, inline=True) for p in note.key_points]
+    sections = [{
+        "heading": section.heading,
+        "html": render_markdown(section.body, citations),
+        "figures": [_figure_context(figures[f], figure_numbers[f], registry, citations)
+                    for f in section.figures],
+    } for section in note.sections]
+    risks = [render_markdown(r, citations, inline=True) for r in note.risks]
+    environment, loader = template_environment(project)
+    context = {
+        "note": note, "note_id": loaded.id, "language": language, "labels": LABELS[language],
+        "target": target, "house": house, "firm_name": getattr(house.firm.name, language),
+        "date": format_date(note.date, language), "iso_date": note.date.isoformat(),
+        "rating": _rating_context(house, note), "analysts": _analysts(house, note),
+        "key_points": key_points, "sections": sections, "risks": risks,
+        "endnotes": _endnotes(citations, registry, language),
+        "rating_tables": _rating_tables(house, language),
+        "fonts": css_font_list(house.fonts.get(language, [])),
+        "version": __version__, "related": note.related,
+        "text": lambda localized: getattr(localized, language),
+    }
+    html = environment.get_template("note.html").render(context)
+    return Rendered(html, dict(loader.loaded), list(citations.order), figure_ids)
+
+
+def css_font_list(names: list[str]) -> Markup:
+    """A CSS font-family value; names are reduced to safe characters (no CSS injection)."""
+    cleaned = [re.sub(r"[^A-Za-z0-9 _-]", "", name).strip() for name in names]
+    generic = {"serif", "sans-serif", "monospace"}
+    parts = [name if name in generic else f'"{name}"' for name in cleaned if name]
+    return Markup(", ".join(parts or ["sans-serif"]))
+
+
+def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
+                    citations: Citations) -> dict:
+    figure = loaded.spec
+    sources = []
+    for claim_id in figure_claim_ids(figure, registry):
+        source = registry.sources[registry.get(claim_id).source_id]
+        if source.meta not in sources:
+            sources.append(source.meta)
+    return {
+        "id": loaded.id, "number": number, "title": figure.title, "kind": figure.kind,
+        "src": f"../figures/{loaded.id}.svg", "caption": figure.caption, "notes": figure.notes,
+        "source_line": source_line(sources, figure.language),
+        "claims": [{"id": c, "href": citations.href(c), "quote": citations.quote(c)}
+                   for c in figure_claim_ids(figure, registry)],
+        "table": _table(loaded, registry, citations) if figure.kind == "table" else None,
+    }
+
+
+def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) -> dict:
+    figure = loaded.spec
+    points = filtered_points(figure, registry)
+
+    def column_value(plotted, column):
+        raw = plotted.claim_id if column == "claim_id" else getattr(plotted.point, column)
+        return figure.labels.get(str(raw), str(raw))
+
+    rows: dict[str, dict[str, dict]] = {}
+    columns: list[str] = []
+    for plotted in points:
+        row = column_value(plotted, figure.x)
+        column = column_value(plotted, figure.series) if figure.series else ""
+        if column not in columns:
+            columns.append(column)
+        rows.setdefault(row, {})[column] = {
+            "text": format_point(plotted.point, figure.language),
+            "href": citations.href(plotted.claim_id), "quote": citations.quote(plotted.claim_id)}
+    return {"columns": columns, "rows": [{"label": label, "cells": [cells.get(c) for c in columns]}
+                                         for label, cells in rows.items()]}
+
+
+def _rating_context(house: House, note) -> dict:
+    scale: list[Rating] = getattr(house.ratings, note.rating_scale)
+    ids = [rating.id for rating in scale]
+    current = scale[ids.index(note.rating)]
+    previous = scale[ids.index(note.previous_rating)] if note.previous_rating else None
+    change = None
+    if previous is not None:
+        position, before = ids.index(note.rating), ids.index(note.previous_rating)
+        change = "maintained" if position == before else (
+            "upgraded" if position < before else "downgraded")
+    language = note.language
+    return {"label": getattr(current.label, language), "id": current.id,
+            "previous": getattr(previous.label, language) if previous else None,
+            "change": change, "scale": note.rating_scale}
+
+
+def _analysts(house: House, note) -> list[dict]:
+    by_id = {analyst.id: analyst for analyst in house.analysts}
+    people = []
+    for analyst_id in note.analysts:
+        analyst = by_id[analyst_id]
+        name = analyst.name_zh if note.language == "zh" and analyst.name_zh else analyst.name
+        people.append({"name": name, "registration": analyst.registration,
+                       "email": analyst.email})
+    return people
+
+
+def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> list[dict]:
+    endnotes = []
+    for number, registered in enumerate(citations.cited(), start=1):
+        source: Source = registry.sources[registered.source_id]
+        endnotes.append({
+            "number": number, "id": registered.id, "text": registered.claim.text,
+            "quote": registered.claim.source.quote, "title": source.meta.title,
+            "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
+            "publisher": source.meta.publisher, "date": format_date(source.meta.date, language),
+            "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
+            "href": f"../sources/{source.id}.html#{registered.id}",
+        })
+    return endnotes
+
+
+def _rating_tables(house: House, language: str) -> list[dict]:
+    return [{"title": LABELS[language][f"{scale}_scale"],
+             "rows": [{"label": getattr(r.label, language),
+                       "definition": getattr(r.definition, language)}
+                      for r in getattr(house.ratings, scale)]}
+            for scale in ("company", "sector")]
+
+
+def render_source(project: Project, source: Source, registry: ClaimRegistry) -> Rendered:
+    """The source text with every quoted passage highlighted and anchored by claim id."""
+    claims = [r for r in registry.claims.values() if r.source_id == source.id]
+    spans = {}
+    for registered in claims:
+        span = source.text.span(registered.claim.source.quote)
+        if span:
+            spans[registered.id] = span
+    boundaries = sorted({0, len(source.text.text), *[p for s in spans.values() for p in s]})
+    segments = []
+    for start, end in zip(boundaries, boundaries[1:], strict=False):
+        covering = [cid for cid, (s, e) in spans.items() if s <= start and end <= e]
+        anchors = [cid for cid, (s, _) in spans.items() if s == start]
+        segments.append({"text": source.text.text[start:end], "claims": covering,
+                         "anchors": anchors})
+    language = source.meta.language
+    environment, loader = template_environment(project)
+    html = environment.get_template("source.html").render(
+        source=source, meta=source.meta, segments=segments, labels=LABELS[language],
+        claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col}
+                for r in claims],
+        language=language, date=format_date(source.meta.date, language), version=__version__)
+    return Rendered(html, dict(loader.loaded), [r.id for r in claims], [])
