@@ -76,3 +76,104 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root with its content, to prove nothing was written or lost."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+SECOND_SEED_YAML = """\
+source:
+  title: Auto outlook
+  publisher: Sample Auto Research
+  date: 2025-03-01
+  language: zh
+  kind: research-note
+claims:
+  - id: china-auto-sales-2025e
+    text: 国内汽车销量预计达到 3,344 万辆，同比增长 6.4%。
+    kind: forecast
+    data:
+      - {metric: auto-sales, entity: China autos, period: "2025", value: 3344, unit: 10k}
+      - {metric: auto-sales-yoy, entity: China autos, period: "2025", value: 6.4, unit: "%"}
+    source:
+      quote: "国内汽车销量预计达到 3,344万辆，同比增长 6.4%。"
+    tags: [autos]
+  - id: unused-claim
+    text: Nobody cites this claim.
+    kind: fact
+    source:
+      quote: "同比增长 6.4%"
+    tags: [autos]
+"""
+
+FIGURE_YAML = """\
+title: Big-4 capex growth
+kind: bar
+claims: [big4-capex-q3-2024]
+transform:
+  - filter: {metric: [capex-yoy]}
+x: period
+y_label: "YoY, %"
+"""
+
+NOTE_EN_YAML = """\
+title: Capex note
+sector: tech
+language: en
+date: 2025-03-05
+status: approved
+approved_by: lin-mei
+approved_at: 2025-03-05T09:00:00
+rating: outperform
+previous_rating: market-perform
+analysts: [lin-mei]
+key_points:
+  - "Capex grew {big4-capex-q3-2024.capex-yoy} [@big4-capex-q3-2024]."
+sections:
+  - heading: Capex
+    body: |
+      Big-4 capex reached {big4-capex-q3-2024} [@big4-capex-q3-2024], see [@fig:big4-growth].
+    figures: [big4-growth]
+risks:
+  - Demand may disappoint.
+"""
+
+NOTE_ZH_YAML = """\
+title: 汽车点评
+sector: autos
+sector_label: 汽车
+language: zh
+date: 2025-03-05
+status: draft
+rating: market-perform
+analysts: [zhou-hang]
+key_points:
+  - "国内汽车销量预计达到 {china-auto-sales-2025e} [@china-auto-sales-2025e]。"
+sections:
+  - heading: 销量
+    body: |
+      同比增长 {china-auto-sales-2025e.auto-sales-yoy} [@china-auto-sales-2025e]。
+"""
+
+
+@pytest.fixture
+def sample_files() -> dict[str, str]:
+    """A small buildable project: two sources, a figure, an English and a Chinese note."""
+    return {
+        "seeds/capex-review.txt": SOURCE_TEXT, "seeds/capex-review.yaml": SEED_YAML,
+        "seeds/auto-outlook.txt": SOURCE_TEXT, "seeds/auto-outlook.yaml": SECOND_SEED_YAML,
+        "figures/big4-growth.yaml": FIGURE_YAML,
+        "notes/capex-note.yaml": NOTE_EN_YAML, "notes/auto-note.yaml": NOTE_ZH_YAML,
+    }
+
+
+@pytest.fixture
+def sample_project(make_project, sample_files) -> Path:
+    return make_project(sample_files)
+
+
+def output_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under build/ except the internal state."""
+    import hashlib
+
+    build_dir = root / "build"
+    return {p.relative_to(build_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(build_dir.rglob("*"))
+            if p.is_file() and ".state" not in p.parts}

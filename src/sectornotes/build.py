@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_bytes_atomic, write_text_atomic
 from .engine import (
@@ -28,12 +28,11 @@ from .engine import (
     stale_reasons,
 )
 from .findings import SectornotesError
-from .project import Project
-from .render import PACKAGE_TEMPLATES
+from .project import PACKAGE_TEMPLATES, Project
 
-NOTE_HOUSE_KEYS = ("firm", "analysts", "disclaimer", "certification", "risk_statement",
-                   "ratings", "fonts")
-FIGURE_HOUSE_KEYS = ("palette", "fonts")
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 FORMATS = ("html", "pdf")
 
 
@@ -98,6 +97,8 @@ def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_ru
 
 
 def _build_locked(project, state_dir, targets, jobs, formats, force, reporter) -> BuildResult:
+    for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
+        leftover.unlink(missing_ok=True)
     state = State.load(state_dir / "state.json")
     full = not targets and set(formats) == set(FORMATS)
     fingerprint = project_fingerprint(input_files(project))
@@ -245,6 +246,7 @@ class _Build:
             return None
         if self.pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return self.pool
@@ -271,7 +273,7 @@ class _Build:
                 on_result(job, value, time.perf_counter() - started)
             return
         started = time.perf_counter()
-        futures: list[tuple[_Job, Future, Callable]] = [
+        futures = [
             (job, pool.submit(function, *args), on_result) for job, function, args, on_result in work]
         for job, future, on_result in futures:
             try:

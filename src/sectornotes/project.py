@@ -8,6 +8,7 @@ from pathlib import Path
 from .findings import ProjectError
 
 PROJECT_MARKERS = ("house.yaml", "seeds")
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
@@ -20,10 +19,8 @@ from .figures import LoadedFigure, figure_claim_ids, filtered_points
 from .formatting import format_date, format_point, source_line
 from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
-from .project import Project
+from .project import PACKAGE_TEMPLATES, Project
 from .schema import House, Rating
-
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 LABELS = {
     "en": {

