@@ -188,7 +188,7 @@ def draw_svg(figure: Figure, frame: pd.DataFrame, palette: list[str], fonts: lis
     series_names = list(dict.fromkeys(frame["series"]))
     width = 6.3
     horizontal = figure.kind in ("hbar", "range-bar")
-    height = max(1.9, 0.42 * len(categories) + 0.9) if horizontal else 2.9
+    height = max(1.7, 0.36 * len(categories) + 0.8) if horizontal else 2.45
     chart, axes = plt.subplots(figsize=(width, height))
     unit = frame["unit"].iloc[0] if len(frame) else "count"
     drawer = {"bar": _bars, "hbar": _bars, "grouped-bar": _bars, "stacked-bar": _bars,

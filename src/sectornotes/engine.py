@@ -85,6 +85,7 @@ def describe_input(key: str) -> str:
         "note": f"notes/{name}.yaml", "figure": f"figures/{name}.yaml",
         "figure-output": f"figure output {name}", "source": f"source {name}",
         "python": f"figures/{name}", "query": f"data selected by figure {name}",
+        "related": f"title of related note {name}",
     }.get(kind, key)
 
 

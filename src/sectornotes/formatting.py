@@ -23,10 +23,10 @@ _EN = {
 }
 _ZH = {
     "%": ("", "%"), "pp": ("", " 个百分点"), "x": ("", " 倍"),
-    "USD": ("", " 美元"), "USD m": ("", " 百万美元"), "USD bn": ("", " 亿美元"),
+    "USD": ("", " 美元"), "USD m": ("", " 万美元"), "USD bn": ("", " 亿美元"),
     "USD tn": ("", " 万亿美元"), "USD 100m": ("", " 亿美元"), "EUR bn": ("", " 亿欧元"), "RMB": ("", " 元"),
-    "RMB m": ("", " 百万元"), "RMB bn": ("", " 亿元"), "RMB 100m": ("", " 亿元"),
-    "count": ("", ""), "k": ("", " 千"), "m": ("", " 百万"), "bn": ("", " 亿"),
+    "RMB m": ("", " 万元"), "RMB bn": ("", " 亿元"), "RMB 100m": ("", " 亿元"),
+    "count": ("", ""), "k": ("", " 千"), "m": ("", " 万"), "bn": ("", " 亿"),
     "10k": ("", " 万"), "100m": ("", " 亿"), "rank": ("第 ", " 名"), "year": ("", " 年"),
 }
 # Units shown in a different scale: value multiplied by the factor.
@@ -34,7 +34,8 @@ _RESCALE = {
     ("en", "RMB 100m"): Decimal("0.1"), ("en", "USD 100m"): Decimal("0.1"), ("en", "10k"): Decimal("0.01"),
     ("en", "100m"): Decimal("0.1"),
     ("zh", "USD bn"): Decimal(10), ("zh", "EUR bn"): Decimal(10), ("zh", "RMB bn"): Decimal(10),
-    ("zh", "bn"): Decimal(10),
+    ("zh", "bn"): Decimal(10), ("zh", "m"): Decimal(100), ("zh", "USD m"): Decimal(100),
+    ("zh", "RMB m"): Decimal(100),
 }
 
 

@@ -8,6 +8,7 @@ where links point: the highlighted source page (HTML) or the endnote (PDF).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -70,23 +71,21 @@ def _reference_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_citation(renderer, tokens, index, options, env) -> str:
     citations: Citations = env["citations"]
-    parts = []
+    figures, numbered = [], []
     for reference in tokens[index].meta["references"]:
         if reference.kind == "figure":
             number = citations.figure_numbers.get(reference.target, 0)
             word = FIGURE_WORD[citations.language]
-            parts.append(f'<a class="figure-ref" href="#fig-{reference.target}">{word} {number}</a>')
-            continue
-        number = citations.number(reference.target)
-        parts.append(
-            f'<a class="citation" href="{escape(citations.href(reference.target))}" '
-            f'title="{escape(citations.quote(reference.target))}">{number}</a>')
-    figures = [p for p, r in zip(parts, tokens[index].meta["references"], strict=True)
-               if r.kind == "figure"]
-    claims = [p for p in parts if p not in figures]
+            figures.append(f'<a class="figure-ref" href="#fig-{reference.target}">'
+                           f'{word} {number}</a>')
+        else:
+            numbered.append((citations.number(reference.target), reference.target))
+    links = [f'<a class="citation" href="{escape(citations.href(claim_id))}" '
+             f'title="{escape(citations.quote(claim_id))}">{number}</a>'
+             for number, claim_id in sorted(set(numbered))]
     html = ", ".join(figures)
-    if claims:
-        html += f'<sup class="citations">[{",".join(claims)}]</sup>'
+    if links:
+        html += f'<sup class="citations">[{",".join(links)}]</sup>'
     return html
 
 
@@ -95,7 +94,10 @@ def _render_value(renderer, tokens, index, options, env) -> str:
     reference = tokens[index].meta["references"][0]
     registered = citations.registry.get(reference.target)
     data = registered.claim.data
-    point = next((p for p in data if p.metric == reference.field), data[0])
+    if reference.field and reference.field.isdigit():
+        point = data[int(reference.field) - 1]
+    else:
+        point = next((p for p in data if p.metric == reference.field), data[0])
     if reference.field == "value":
         number = point.value if point.value is not None else point.low
         text = format_number(number, citations.language)
@@ -115,6 +117,7 @@ def make_markdown() -> MarkdownIt:
 
 
 _MARKDOWN: MarkdownIt | None = None
+_SPACE_BEFORE_CITATION = re.compile(r"[ \t\n]+(<sup class=\"citations\">)")
 
 
 def render_markdown(text: str, citations: Citations, inline: bool = False) -> str:
@@ -123,9 +126,9 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
     if _MARKDOWN is None:
         _MARKDOWN = make_markdown()
     env = {"citations": citations}
-    if inline:
-        return _MARKDOWN.renderInline(text, env)
-    return _MARKDOWN.render(text, env)
+    html = _MARKDOWN.renderInline(text, env) if inline else _MARKDOWN.render(text, env)
+    # The endnote marker sits on the word it supports: no space, so no line break, before it.
+    return _SPACE_BEFORE_CITATION.sub(r"\1", html)
 
 
 __all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]

@@ -53,7 +53,7 @@ def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: 
     findings: list[Finding] = []
     for loaded in notes.values():
         findings += _check_people_and_ratings(loaded, house)
-        findings += _check_figures(loaded, figures)
+        findings += _check_figures(loaded, figures, registry)
         findings += _check_prose(loaded, registry, strict)
         for index, related in enumerate(loaded.spec.related):
             if related not in notes:
@@ -88,7 +88,9 @@ def _check_people_and_ratings(loaded: LoadedNote, house: House | None) -> list[F
     return findings
 
 
-def _check_figures(loaded: LoadedNote, figures: dict) -> list[Finding]:
+def _check_figures(loaded: LoadedNote, figures: dict, registry: ClaimRegistry) -> list[Finding]:
+    from .figures import figure_claim_ids
+
     findings = []
     for section_index, section in enumerate(loaded.spec.sections):
         for index, figure_id in enumerate(section.figures):
@@ -102,6 +104,13 @@ def _check_figures(loaded: LoadedNote, figures: dict) -> list[Finding]:
                 findings.append(loaded.document.finding(where, (
                     f"{label}: figure '{figure_id}' is labelled in '{figure.spec.language}' but "
                     f"the note is in '{loaded.spec.language}'; use a figure in the note's language")))
+            else:
+                for claim_id in figure_claim_ids(figure.spec, registry):
+                    problem = _anachronism(Reference("claim", claim_id, claim_id), registry,
+                                           loaded.spec)
+                    if problem:
+                        findings.append(loaded.document.finding(where, (
+                            f"{label}: figure '{figure_id}' plots {problem.split(': ', 1)[1]}")))
     return findings
 
 
@@ -120,8 +129,8 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
                                                               occurrence)
                 findings.append(Finding(loaded.path, line, col, problem))
         if strict:
-            for number in uncited_numbers(prose):
-                line, col = loaded.document.position_in_value(key_path, number)
+            for number, occurrence in uncited_numbers(prose):
+                line, col = loaded.document.position_in_value(key_path, number, occurrence)
                 findings.append(Finding(loaded.path, line, col, (
                     f"'{number}' is typed into the prose without a citation; cite the claim "
                     "([@claim-id]) or interpolate it ({claim-id})")))
@@ -158,7 +167,12 @@ def _reference_problem(reference: Reference, registry: ClaimRegistry,
             return (f"{reference.written}: claim '{reference.target}' has no data to "
                     "interpolate; cite it with [@...] instead")
         metrics = [point.metric for point in data]
-        if reference.field not in (None, "value") and reference.field not in metrics:
+        if reference.field and reference.field.isdigit():
+            if not 1 <= int(reference.field) <= len(data):
+                return (f"{reference.written}: claim '{reference.target}' has {len(data)} data "
+                        f"point(s); use {{{reference.target}.1}} to {{{reference.target}."
+                        f"{len(data)}}}")
+        elif reference.field not in (None, "value") and reference.field not in metrics:
             return (f"{reference.written}: claim '{reference.target}' has no metric "
                     f"'{reference.field}' (it has {', '.join(metrics)})"
                     f"{did_you_mean(reference.field, metrics)}")

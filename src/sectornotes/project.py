@@ -17,6 +17,9 @@ class Project:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
     @classmethod
     def find(cls, start: Path | str | None = None) -> Project:
         """The project containing `start` (default: the working directory)."""

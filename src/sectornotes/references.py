@@ -4,7 +4,7 @@
 - `[@fig:figure-id]`: refer to a figure ("Figure 3" / "图 3").
 - `{claim-id}`: the claim's first number, formatted for the note's language;
   `{claim-id.value}` the bare number; `{claim-id.metric-name}` the number of
-  that metric.
+  that metric; `{claim-id.2}` the claim's second data point.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ _UNCITED_NUMBER = re.compile(
     r"(?<![\w.])(?!(?:19|20)\d{2}(?![\d.,%]))[+\-]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|％|bn|billion|m\b|"
     r"million|万|亿|x\b|times))?"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*")
+# A sentence ends at . ! ? followed by whitespace (so "43.4%" is not an end) or at
+# Chinese end punctuation.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,21 @@ def references_in(prose: str) -> list[Reference]:
     return found
 
 
-def uncited_numbers(prose: str) -> list[str]:
-    """Numbers typed into prose in a sentence that cites no claim (for --strict)."""
-    problems = []
-    without_values = INTERPOLATION.sub("", prose)
-    for sentence in _SENTENCE_END.split(without_values):
-        if not sentence.strip() or CITATION.search(sentence):
-            continue
-        for match in _UNCITED_NUMBER.finditer(CITATION.sub("", sentence)):
-            problems.append(match.group(0).strip())
+def uncited_numbers(prose: str) -> list[tuple[str, int]]:
+    """Numbers typed into prose in a sentence that cites no claim (for --strict).
+
+    Each is returned with its occurrence index in the prose, to report its exact place.
+    """
+    # Citations and values become digit-free markers so that neither their ids nor the
+    # ';' between several citations confuse sentence splitting.
+    marked = INTERPOLATION.sub("\u2060V\u2060", CITATION.sub("\u2060C\u2060", prose))
+    problems, seen = [], {}
+    for sentence in _SENTENCE_END.split(marked):
+        cited = "\u2060C\u2060" in sentence
+        for match in _UNCITED_NUMBER.finditer(sentence):
+            number = match.group(0).strip()
+            occurrence = seen.get(number, 0)
+            seen[number] = occurrence + 1
+            if not cited:
+                problems.append((number, occurrence))
     return problems

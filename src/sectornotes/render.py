@@ -87,7 +87,8 @@ class Rendered:
 
 
 def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
-                figures: dict[str, LoadedFigure], house: House, target: str = "html") -> Rendered:
+                figures: dict[str, LoadedFigure], house: House, target: str = "html",
+                related_titles: dict[str, str] | None = None) -> Rendered:
     """The note as HTML: `target` 'html' links citations to source pages, 'pdf' to endnotes."""
     note = loaded.spec
     language = note.language
@@ -112,7 +113,8 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "endnotes": _endnotes(citations, registry, language),
         "rating_tables": _rating_tables(house, language),
         "fonts": css_font_list(house.fonts.get(language, [])),
-        "version": __version__, "related": note.related,
+        "version": __version__,
+        "related": [{"id": r, "title": (related_titles or {}).get(r, r)} for r in note.related],
         "text": lambda localized: getattr(localized, language),
     }
     html = environment.get_template("note.html").render(context)

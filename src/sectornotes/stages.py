@@ -187,6 +187,8 @@ class NoteStage:
         inputs = {f"note:{note_id}": hash_json(loaded.spec.model_dump(mode="json")),
                   **run.house_inputs(NOTE_HOUSE_KEYS),
                   **run.template_inputs(templates), **tool_inputs()}
+        for related_id, title in self.related_titles(note_id).items():
+            inputs[f"related:{related_id}"] = hash_json(title)
         claim_ids = set(cited_claim_ids(loaded.spec))
         for figure_id in embedded_figure_ids(loaded.spec):
             figure = run.report.figures[figure_id].spec
@@ -239,11 +241,24 @@ class NoteStage:
 
         run = self.run
         return render_note(run.project, self.notes[note_id], run.registry, run.report.figures,
-                           run.report.house, target)
+                           run.report.house, target, self.related_titles(note_id))
+
+    def related_titles(self, note_id: str) -> dict[str, str]:
+        notes = self.run.report.notes
+        return {r: notes[r].spec.title for r in self.notes[note_id].spec.related if r in notes}
+
+    def _figure_failed(self, note_id: str, job) -> bool:
+        failed = [f for f in embedded_figure_ids(self.notes[note_id].spec)
+                  if f in self.run.failed_figures]
+        if failed:
+            self.run.fail(job, f"figure {failed[0]} failed")
+        return bool(failed)
 
     def execute_html(self) -> None:
         run = self.run
         for note_id, job in self.html_jobs.items():
+            if self._figure_failed(note_id, job):
+                continue
             def on_result(job, rendered, seconds):
                 job.templates = sorted(rendered.templates)
                 job.inputs.update(run.template_inputs(job.templates))

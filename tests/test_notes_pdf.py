@@ -1,0 +1,152 @@
+"""The project's own notes, built for real and read back from the PDFs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from sectornotes.build import build
+from sectornotes.check import check
+from sectornotes.notes import cited_claim_ids
+from sectornotes.project import Project
+
+from .conftest import REPO_ROOT, output_hashes
+
+pytestmark = pytest.mark.slow
+PROJECT_PARTS = ("house.yaml", "seeds", "figures", "notes")
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy(source, target / part)
+    return target
+
+
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("real") / "project")
+    result = build(Project(root), jobs=2)
+    assert result.ok, (result.failed, result.findings)
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(real_build):
+    return check(Project(real_build))
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return squash(text)
+
+
+def squash(text: str) -> str:
+    # Line breaks, hyphenation and spacing differ between a quote and its typeset form
+    # (pdftotext drops the hyphen of "AI-related" when it ends a line).
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u00ad\-‐]+", "", text)
+
+
+def test_three_notes_are_built(real_build, report):
+    assert set(report.notes) == {"china-ai-after-deepseek", "media-deepseek-ai-shift",
+                                 "tech-outlook-2025h2"}
+    for note_id in report.notes:
+        assert (real_build / f"build/html/{note_id}.html").is_file()
+        assert (real_build / f"build/pdf/{note_id}.pdf").is_file()
+
+
+def test_notes_cite_enough_claims_and_sources(report):
+    minimums = {"china-ai-after-deepseek": (40, 4), "media-deepseek-ai-shift": (15, 1),
+                "tech-outlook-2025h2": (25, 1)}
+    for note_id, (claims, sources) in minimums.items():
+        cited = cited_claim_ids(report.notes[note_id].spec)
+        used_sources = {report.registry.get(c).source_id for c in cited}
+        assert len(cited) >= claims and len(used_sources) >= sources, note_id
+
+
+def test_every_cited_quote_is_in_the_pdf(real_build, report):
+    for note_id, loaded in report.notes.items():
+        text = pdf_text(real_build / f"build/pdf/{note_id}.pdf")
+        for claim_id in cited_claim_ids(loaded.spec):
+            quote = squash(report.registry.get(claim_id).claim.source.quote)
+            assert quote in text, f"{note_id}: quote of {claim_id} missing from the PDF"
+
+
+def test_cover_rating_analysts_and_disclaimers(real_build, report):
+    house = report.house
+    for note_id, loaded in report.notes.items():
+        note = loaded.spec
+        text = pdf_text(real_build / f"build/pdf/{note_id}.pdf")
+        language = note.language
+        scale = {r.id: r for r in getattr(house.ratings, note.rating_scale)}
+        assert squash(getattr(scale[note.rating].label, language)) in text
+        for analyst in house.analysts:
+            if analyst.id in note.analysts:
+                assert squash(analyst.registration) in text
+        assert squash(getattr(house.disclaimer, language)) in text
+        assert squash(getattr(house.certification, language)) in text
+
+
+def test_chinese_note_extracts_as_chinese(real_build):
+    text = pdf_text(real_build / "build/pdf/media-deepseek-ai-shift.pdf")
+    for phrase in ("投资要点", "强于大市", "风险提示", "分析师声明", "DeepSeek"):
+        assert phrase in text
+
+
+def test_pdf_attachments_metadata_and_pages(real_build, report):
+    for note_id, loaded in report.notes.items():
+        reader = PdfReader(real_build / f"build/pdf/{note_id}.pdf")
+        assert 4 <= len(reader.pages) <= 10, (note_id, len(reader.pages))
+        attachments = reader.attachments
+        claims = json.loads(attachments["claims.json"][0])
+        assert {c["id"] for c in claims["claims"]} == set(cited_claim_ids(loaded.spec))
+        for section in loaded.spec.sections:
+            for figure_id in section.figures:
+                assert f"{figure_id}.csv" in attachments
+        info = reader.metadata
+        assert info.title == loaded.spec.title
+        assert info.author and info.subject and "/Keywords" in info
+        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF
+        assert "/Lang" in reader.trailer["/Root"]
+
+
+def test_qpdf_check_and_embedded_fonts(real_build, report):
+    for note_id in report.notes:
+        path = real_build / f"build/pdf/{note_id}.pdf"
+        qpdf = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert qpdf.returncode == 0, qpdf.stdout + qpdf.stderr
+        assert "No syntax or stream encoding errors found" in qpdf.stdout
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+
+
+def test_builds_in_two_directories_are_byte_identical(real_build, tmp_path):
+    other = copy_project(tmp_path / "elsewhere" / "deeper")
+    result = build(Project(other), jobs=2)
+    assert result.ok
+    assert output_hashes(other) == output_hashes(real_build)
+
+
+def test_html_links_citations_to_highlighted_sources(real_build, report):
+    html = (real_build / "build/html/china-ai-after-deepseek.html").read_text()
+    claim_id = cited_claim_ids(report.notes["china-ai-after-deepseek"].spec)[0]
+    source_id = report.registry.get(claim_id).source_id
+    assert f'href="../sources/{source_id}.html#{claim_id}"' in html
+    source_html = (real_build / f"build/sources/{source_id}.html").read_text()
+    assert f'id="{claim_id}"' in source_html
+    assert f"c-{claim_id}" in source_html
+    assert str(real_build) not in html and "/work/" not in html
