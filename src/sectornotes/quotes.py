@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -28,6 +29,10 @@ class SourceText:
     _line_starts: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        if unicodedata.is_normalized("NFKC", self.text):
+            self._map_whitespace_only()
+            return
         pieces: list[str] = []
         origin: list[int] = []
         pending_space = False
@@ -46,7 +51,19 @@ class SourceText:
                 origin.append(index)
         self.normalized = "".join(pieces)
         self._origin = origin
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+
+    def _map_whitespace_only(self) -> None:
+        # Already NFKC: only whitespace runs collapse, so map whole words at once.
+        pieces: list[str] = []
+        origin: list[int] = []
+        for match in re.finditer(r"\S+", self.text):
+            if pieces:
+                pieces.append(" ")
+                origin.append(match.start() - 1)
+            pieces.append(match.group())
+            origin.extend(range(match.start(), match.end()))
+        self.normalized = "".join(pieces)
+        self._origin = origin
 
     def find(self, quote: str) -> int | None:
         """Offset in the original text where the quote starts, or None."""

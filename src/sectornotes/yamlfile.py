@@ -156,6 +156,7 @@ def _reject_aliases(text: str, display_path: str) -> None:
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
 
 
 def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> object:
@@ -186,6 +187,8 @@ def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> ob
             _construct(item, key_path + (index,), document)
             for index, item in enumerate(node.value)
         ]
+    if node.tag == _STR:  # the common case, without the constructor's bookkeeping
+        return node.value
     try:
         return _SCALARS.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
