@@ -163,6 +163,30 @@ def _summary(result) -> str:
     return ", ".join(parts) + f" in {result.seconds:.1f} s"
 
 
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for figures and PDFs.")
+@click.pass_context
+def serve_command(context: click.Context, port: int, jobs: int) -> None:
+    """Preview notes in a browser; rebuild on save and reload open pages.
+
+    Serves build/ on 127.0.0.1 with an index of notes. A check or build error
+    shows over the page with file:line; fix the file and the note comes back.
+    Ctrl-C stops the server.
+    """
+    from .serve import PreviewServer
+
+    server = PreviewServer(_project(context), port=port, jobs=jobs,
+                           log=lambda message: click.echo(message, err=True))
+    click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
 @cli.command("clean")
 @click.pass_context
 def clean_command(context: click.Context) -> None:
