@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .claims import ClaimRegistry, load_registry, verify_claims
+from .clients import check_clients, load_clients
 from .figures import LoadedFigure, check_figures, load_figures
 from .findings import Finding
 from .notes import LoadedNote, check_notes, load_notes
@@ -70,6 +71,10 @@ def check(project: Project, strict: bool = False) -> CheckReport:
     findings += figure_findings + check_figures(project, figures, registry)
     notes, note_findings = load_notes(project)
     findings += note_findings + check_notes(notes, registry, figures, house, strict)
+    clients, clients_document, client_findings = load_clients(project)
+    findings += client_findings
+    if clients is not None:
+        findings += check_clients(clients, clients_document, list(notes))
     counts = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),

@@ -37,6 +37,21 @@ def _project(context: click.Context) -> Project:
     return Project.find(context.obj["project_dir"])
 
 
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new project in DIRECTORY with an example source, claims, figure and note.
+
+    Also writes house.yaml, clients.yaml, JSON Schemas in .schemas/ and
+    .vscode/settings.json so editors autocomplete the YAML files.
+    """
+    from .scaffold import init_project
+
+    made = init_project(directory)
+    click.echo(f"created {len(made)} files in {directory}")
+    click.echo(f"next: cd {directory} && sectornotes build")
+
+
 @cli.command("check")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
               help="text for people (path:line:col: error: …), json for tools.")
@@ -77,19 +92,90 @@ def check_command(context: click.Context, output_format: str, strict: bool) -> N
 @click.option("--metric", help="Only claims with a data point of this metric.")
 @click.option("--kind", type=click.Choice(["fact", "estimate", "forecast", "opinion"]),
               help="Only claims of this kind.")
+@click.option("--unused", is_flag=True, help="Only claims no note cites and no figure plots.")
+@click.option("--cited-by", "cited_by", metavar="NOTE", help="Only claims this note cites.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "ids"]),
               default="text", show_default=True, help="Output format.")
 @click.pass_context
 def claims_command(context: click.Context, query: str | None, source_ids: tuple[str, ...],
-                   tags: tuple[str, ...], metric: str | None, kind: str | None,
-                   output_format: str) -> None:
+                   tags: tuple[str, ...], metric: str | None, kind: str | None, unused: bool,
+                   cited_by: str | None, output_format: str) -> None:
     """List and search claims. QUERY matches id, text and quote (case-insensitive)."""
+    from .listing import ClaimFilter, claim_usage, format_claims, select_claims
+
+    registry, notes, used = claim_usage(_project(context))
+    only = None
+    if cited_by is not None:
+        if cited_by not in notes:
+            from .findings import did_you_mean
+
+            raise click.BadParameter(f"unknown note '{cited_by}'{did_you_mean(cited_by, notes)}",
+                                     param_hint="--cited-by")
+        only = frozenset(notes[cited_by])
+    exclude = frozenset(used) if unused else frozenset()
+    claim_filter = ClaimFilter(query, source_ids, tags, metric, kind, only, exclude)
+    selected = select_claims(registry, claim_filter)
+    click.echo(format_claims(registry, selected, output_format))
+
+
+@cli.command("find")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Most matches to show.")
+@click.pass_context
+def find_command(context: click.Context, text: str, limit: int) -> None:
+    """Search the sources for TEXT and print a ready-to-paste claim skeleton per match.
+
+    The skeleton quotes the whole sentence verbatim and proposes a data point
+    (value and unit) for every number in it; fill in the TODOs.
+    """
     from .claims import load_registry
-    from .listing import ClaimFilter, format_claims, select_claims
+    from .finder import find_in_sources, skeleton
 
     registry, _ = load_registry(_project(context))
-    selected = select_claims(registry, ClaimFilter(query, source_ids, tags, metric, kind))
-    click.echo(format_claims(registry, selected, output_format))
+    matches = find_in_sources(registry, text, limit)
+    for match in matches:
+        click.echo(skeleton(match) + "\n")
+    click.echo(f"{len(matches)} match(es) for '{text}'", err=True)
+    if not matches:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new", required=False, default="WORKTREE")
+@click.argument("notes", nargs=-1)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
+              help="text for a correction notice, json for tools.")
+@click.pass_context
+def diff_command(context: click.Context, old: str, new: str, notes: tuple[str, ...],
+                 output_format: str) -> None:
+    """What changed in notes between git revisions OLD and NEW (default: the files on disk).
+
+    Shows rating and title changes, claims added and removed, numbers changed
+    (old → new, with sources), figures changed, and a word diff of the prose.
+    With no NOTES, every note present in NEW is compared.
+    """
+    from .diff import diff_note, format_diff
+
+    project = _project(context)
+    if new != "WORKTREE" and (project.notes_dir / f"{new}.yaml").exists() and \
+            not _is_git_revision(project, new):
+        notes, new = (new, *notes), "WORKTREE"  # `diff HEAD my-note`: compare with the files
+    note_ids = notes or tuple(sorted(p.stem for p in project.note_files()))
+    diffs = [diff_note(project, old, new, note_id) for note_id in note_ids]
+    if output_format == "json":
+        click.echo(json.dumps([d.as_dict() for d in diffs], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(format_diff(d) for d in diffs))
+
+
+def _is_git_revision(project: Project, name: str) -> bool:
+    import subprocess
+
+    result = subprocess.run(["git", "-C", str(project.root), "rev-parse", "--verify", "--quiet",
+                             f"{name}^{{commit}}"], capture_output=True)
+    return result.returncode == 0
 
 
 @cli.command("schema")

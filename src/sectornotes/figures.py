@@ -84,12 +84,12 @@ def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
              "unit": p.point.unit, "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,
              "source_id": p.registered.source_id}
-            for p in plotted_points(figure, registry)]
+            for p in filtered_points(figure, registry)]
 
 
 def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
     """Ids of the claims whose numbers the figure shows, without repeats."""
-    return list(dict.fromkeys(p.claim_id for p in plotted_points(figure, registry)))
+    return list(dict.fromkeys(p.claim_id for p in filtered_points(figure, registry)))
 
 
 def check_figures(project: Project, figures: dict[str, LoadedFigure],

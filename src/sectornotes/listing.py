@@ -40,6 +40,22 @@ class ClaimFilter:
         return True
 
 
+def claim_usage(project) -> tuple[ClaimRegistry, dict[str, list[str]], set[str]]:
+    """The registry, the claims each note cites, and every claim used by a note or figure."""
+    from .claims import load_registry
+    from .figures import figure_claim_ids, load_figures
+    from .notes import cited_claim_ids, load_notes
+
+    registry, _ = load_registry(project)
+    notes, _ = load_notes(project)
+    figures, _ = load_figures(project)
+    cited = {note_id: cited_claim_ids(loaded.spec) for note_id, loaded in notes.items()}
+    used = {claim for claims in cited.values() for claim in claims}
+    for loaded in figures.values():
+        used.update(figure_claim_ids(loaded.spec, registry))
+    return registry, cited, used
+
+
 def select_claims(registry: ClaimRegistry, claim_filter: ClaimFilter) -> list[RegisteredClaim]:
     """Claims matching the filter, in project order."""
     return [r for r in registry.claims.values() if claim_filter.matches(r)]

@@ -18,11 +18,13 @@ from .units import UNIT_NAMES
 from .yamlfile import YamlDocument
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PERIOD_PART = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
 
 _PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
+    EMAIL: "an email address",
     PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, or a span A/B",
 }
 
@@ -317,8 +319,40 @@ class Note(Strict):
         return self
 
 
+# ---------------------------------------------------------------- clients.yaml
+
+class Entitlement(Strict):
+    """What a client may receive."""
+
+    sectors: list[KebabId] = Field(default_factory=list, description="Sector ids the client buys.")
+    notes: list[KebabId] = Field(default_factory=list, description="Individual note ids.")
+    expires: dt.date | None = Field(None, strict=False, description="Last day of entitlement.")
+
+
+class Client(Strict):
+    """A client on the distribution list."""
+
+    id: KebabId = Field(description="Stable id used in the ledger.")
+    name: Text = Field(description="Name printed on the client's copy.")
+    emails: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
+        min_length=1, description="Delivery addresses.")
+    language: Literal["en", "zh"] = Field("en", description="Preferred language of notes.")
+    entitlements: Entitlement = Field(description="Sectors and notes the client may receive.")
+
+
+class Clients(Strict):
+    """clients.yaml: the distribution list."""
+
+    clients: list[Client] = Field(description="Clients, each with entitlements.")
+
+
 FILE_KINDS: dict[str, type[Strict]] = {
-    "seed": SeedFile, "figure": Figure, "note": Note, "house": House,
+    "seed": SeedFile, "figure": Figure, "note": Note, "house": House, "clients": Clients,
+}
+
+SCHEMA_GLOBS = {
+    "seed": ["seeds/*.yaml"], "figure": ["figures/*.yaml"], "note": ["notes/*.yaml"],
+    "house": ["house.yaml"], "clients": ["clients.yaml"],
 }
 
 
