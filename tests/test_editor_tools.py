@@ -93,7 +93,7 @@ def test_diff_between_two_commits(sample_project):
         "  big4-capex-q3-2024 (capex Big-4 US CSPs 2024-Q3): $58.86bn → $61.25bn  "
         "[source: Example Securities, 5 Feb 2025]",
         "Prose:",
-        "  risk 1: Demand may [-disappoint.-] {+weaken sharply.+}",
+        "  risk 1: Demand may [-disappoint-] {+weaken sharply+}.",
     ]
     as_json = json.loads(run("-C", sample_project, "diff", "HEAD~1", "HEAD", "capex-note",
                              "--format", "json").stdout)

@@ -212,7 +212,8 @@ def word_diff(before: str, after: str, context: int = 6) -> str:
             pieces.append(f"[-{' '.join(old_words[i1:i2])}-]")
         if j2 > j1:
             pieces.append(f"{{+{' '.join(new_words[j1:j2])}+}}")
-    return " ".join(p for p in pieces if p)
+    text = " ".join(p for p in pieces if p)
+    return re.sub(r" (?=[.,;:!?。，；：！？、）)])", "", text)
 
 
 def format_diff(diff: NoteDiff) -> str:
