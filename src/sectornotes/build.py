@@ -115,8 +115,7 @@ def _build_locked(project, state_dir, targets, jobs, formats, force, reporter) -
 
 def _outputs_intact(project: Project, state: State) -> bool:
     return bool(state.outputs) and all(
-        hash_file(project.build_dir / name) == record.sha256
-        for name, record in state.outputs.items())
+        record.intact(project.build_dir / name) for name, record in state.outputs.items())
 
 
 def _write_manifest(project: Project, state: State) -> None:
@@ -228,9 +227,11 @@ class _Build:
 
     def record(self, job: _Job, contents: dict[str, bytes], seconds: float) -> None:
         for output, content in contents.items():
-            write_bytes_atomic(self.project.build_dir / output, content)
+            path = self.project.build_dir / output
+            write_bytes_atomic(path, content)
             self.state.outputs[output] = OutputRecord(job.inputs, sha256_bytes(content),
-                                                      len(content), job.templates)
+                                                      len(content), job.templates,
+                                                      path.stat().st_mtime_ns)
             self.result.built.append(output)
             self.reporter.done(output, seconds, job.reasons)
         self.state.save(self.project.build_dir / ".state" / "state.json")

@@ -50,6 +50,17 @@ class OutputRecord:
     sha256: str
     size: int
     templates: list[str] = field(default_factory=list)
+    mtime_ns: int = 0  # only lets the no-op check skip re-hashing an untouched file
+
+    def intact(self, path: Path) -> bool:
+        """The file is what was written: same stat (cheap) or, failing that, same hash."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return False
+        if stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns:
+            return True
+        return hash_file(path) == self.sha256
 
 
 @dataclass
