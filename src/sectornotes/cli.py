@@ -273,6 +273,84 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
         click.echo("stopped", err=True)
 
 
+@cli.command("distribute")
+@click.argument("notes", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Print who would receive what, who is excluded "
+              "and why; send nothing.")
+@click.option("--log", "show_log", is_flag=True, help="Print the delivery ledger and exit.")
+@click.option("--format", "log_format", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="Format of --log.")
+@click.option("--date", "today", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date for entitlement expiry and the footer (default: today).")
+@click.option("--smtp-host", help="SMTP server (or SECTORNOTES_SMTP_HOST; default localhost).")
+@click.option("--smtp-port", type=int, help="SMTP port (or SECTORNOTES_SMTP_PORT).")
+@click.option("--smtp-security", type=click.Choice(["none", "starttls", "ssl"]),
+              help="Transport security (or SECTORNOTES_SMTP_SECURITY; default none).")
+@click.option("--smtp-user", help="SMTP login (or SECTORNOTES_SMTP_USER).")
+@click.option("--smtp-from", "smtp_from", help="Sender address (or SECTORNOTES_SMTP_FROM).")
+@click.option("--retry-delay", type=float, default=1.0, show_default=True,
+              help="First retry delay in seconds after a temporary failure (then x4, x15).")
+@click.pass_context
+def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: bool,
+                       show_log: bool, log_format: str, today, smtp_host, smtp_port,
+                       smtp_security, smtp_user, smtp_from, retry_delay: float) -> None:
+    """Send NOTES to entitled clients by SMTP, one watermarked copy per address.
+
+    Refuses drafts, notes that fail check and stale PDFs. The password comes
+    only from SECTORNOTES_SMTP_PASSWORD. Every delivery is recorded in
+    build/distribution.sqlite; running again sends nothing twice and resumes
+    an interrupted run.
+    """
+    import datetime as dt
+
+    from .distribute import SmtpSettings, distribute
+
+    project = _project(context)
+    if show_log:
+        from .listing import format_ledger
+
+        click.echo(format_ledger(project, log_format))
+        return
+    if not notes:
+        raise click.UsageError("name at least one note to distribute")
+    settings = SmtpSettings.from_environment(host=smtp_host, port=smtp_port,
+                                             security=smtp_security, user=smtp_user,
+                                             sender=smtp_from)
+    date = today.date() if today else dt.date.today()
+    delays = (retry_delay, retry_delay * 4, retry_delay * 15)
+    result = distribute(project, notes, settings, date, dry_run=dry_run, retry_delays=delays,
+                        log=lambda line: click.echo(line, err=True))
+    if dry_run:
+        for plan in result.plans:
+            click.echo(f"{plan.note_id} (build {plan.build_sha256[:12]}): "
+                       f"{len(plan.recipients)} address(es)")
+            for recipient in plan.recipients:
+                click.echo(f"  send to {recipient.client_name} <{recipient.address}>")
+            for name, reason in plan.excluded:
+                click.echo(f"  exclude {name}: {reason}")
+        return
+    click.echo(f"sent {len(result.sent)}, already sent {len(result.skipped)}, "
+               f"failed {len(result.failed)}", err=not result.ok)
+    if not result.ok:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command("verify")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def verify_command(context: click.Context, pdf: Path) -> None:
+    """Tell which note, build and client a PDF came from, and whether it was altered.
+
+    Exit code 0 when the PDF is an intact copy or build of this project, 1 otherwise.
+    """
+    from .distribute import verify_pdf
+
+    verification = verify_pdf(_project(context), pdf.read_bytes())
+    click.echo(f"{pdf}: {verification.message}")
+    if not verification.intact:
+        sys.exit(EXIT_FAILED)
+
+
 @cli.command("clean")
 @click.pass_context
 def clean_command(context: click.Context) -> None:

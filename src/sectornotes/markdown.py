@@ -132,3 +132,24 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
 
 
 __all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]
+
+
+def plain_text(prose: str, registry: ClaimRegistry, language: str) -> str:
+    """Prose as plain text (for emails): values formatted, citations and markup removed."""
+    def value(match) -> str:
+        registered = registry.get(match.group(1))
+        if registered is None or not registered.claim.data:
+            return match.group(0)
+        data, field_name = registered.claim.data, match.group(2)
+        if field_name and field_name.isdigit() and int(field_name) <= len(data):
+            point = data[int(field_name) - 1]
+        else:
+            point = next((p for p in data if p.metric == field_name), data[0])
+        if field_name == "value":
+            return format_number(point.value if point.value is not None else point.low, language)
+        return format_point(point, language)
+
+    text = INTERPOLATION.sub(value, prose)
+    text = CITATION.sub("", text)
+    text = re.sub(r"\*\*|__|`", "", text)
+    return re.sub(r"\s+([.,;:!?。，；：])", r"\1", " ".join(text.split()))

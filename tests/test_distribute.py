@@ -1,0 +1,249 @@
+"""Distribution through a real SMTP server (aiosmtpd on 127.0.0.1), the ledger and verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from sectornotes.build import build
+from sectornotes.check import check
+from sectornotes.cli import cli
+from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute, verify_pdf
+from sectornotes.ledger import Ledger
+from sectornotes.project import Project
+
+pytestmark = pytest.mark.slow
+TODAY = dt.date(2025, 6, 1)
+CLIENTS = """\
+clients:
+  - id: alpha-capital
+    name: Alpha Capital
+    emails: [desk@alpha.example.invalid]
+    entitlements: {sectors: [tech]}
+  - id: beta-partners
+    name: Beta Partners
+    emails: [a@beta.example.invalid, b@beta.example.invalid]
+    entitlements: {notes: [capex-note]}
+  - id: gamma-lapsed
+    name: Gamma Lapsed
+    emails: [c@gamma.example.invalid]
+    entitlements: {sectors: [tech], expires: 2025-01-31}
+  - id: delta-autos
+    name: Delta Autos
+    emails: [d@delta.example.invalid]
+    entitlements: {sectors: [autos]}
+"""
+ENTITLED = {"desk@alpha.example.invalid", "a@beta.example.invalid", "b@beta.example.invalid"}
+
+
+class Mailbox:
+    """An aiosmtpd handler that stores messages and can answer from a script."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+        self.script: list[str] = []
+        self.kill_pid_at: tuple[int, int] | None = None  # (message number, pid)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.kill_pid_at and len(self.messages) + 1 == self.kill_pid_at[0]:
+            os.kill(self.kill_pid_at[1], signal.SIGKILL)  # the sender dies mid-conversation
+            return "451 sender killed"
+        if self.script:
+            answer = self.script.pop(0)
+            if not answer.startswith("250"):
+                return answer
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 2.0.0 queued"
+
+    def recipients(self) -> list[str]:
+        return sorted(email.utils.parseaddr(m["To"])[1] for m in self.messages)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox():
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def project(sample_project):
+    (sample_project / "clients.yaml").write_text(CLIENTS)
+    result = build(Project(sample_project), ("capex-note",))
+    assert result.ok, result.failed
+    return sample_project
+
+
+def settings(mailbox) -> SmtpSettings:
+    return SmtpSettings(host="127.0.0.1", port=mailbox.port, sender="research@house.example.invalid")
+
+
+def run(project, mailbox, **kwargs):
+    return distribute(Project(project), ("capex-note",), settings(mailbox), TODAY,
+                      retry_delays=(0.01, 0.01, 0.01), log=lambda line: None, **kwargs)
+
+
+def attachment(message) -> bytes:
+    part = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    return part.get_payload(decode=True)
+
+
+def pdf_text(pdf_bytes: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(pdf_bytes)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_each_entitled_address_gets_one_watermarked_copy(project, mailbox, tmp_path):
+    result = run(project, mailbox)
+    assert result.ok and len(result.sent) == 3
+    assert mailbox.recipients() == sorted(ENTITLED)
+    for message in mailbox.messages:
+        name = email.utils.parseaddr(message["To"])[0]
+        assert message["Subject"] == "Capex note — Outperform"
+        assert "Capex grew 59.1%." in message.get_body(("plain",)).get_content()
+        text = pdf_text(attachment(message), tmp_path)
+        assert f"Prepared for {name} · 2025-06-01 · ref" in text
+        assert "Capex note" in text
+    again = run(project, mailbox)
+    assert again.sent == [] and len(again.skipped) == 3
+    assert len(mailbox.messages) == 3
+
+
+def test_verify_names_the_client_and_detects_alteration(project, mailbox, tmp_path):
+    run(project, mailbox)
+    runner = CliRunner()
+    for message in mailbox.messages:
+        address = email.utils.parseaddr(message["To"])[1]
+        copy = tmp_path / f"{address}.pdf"
+        copy.write_bytes(attachment(message))
+        result = runner.invoke(cli, ["-C", str(project), "verify", str(copy)])
+        assert result.exit_code == 0, result.output
+        assert f"<{address}>" in result.output and result.output.rstrip().endswith("intact")
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(attachment(mailbox.messages[0]).replace(b"Capex note", b"Capex n0te", 1))
+    result = runner.invoke(cli, ["-C", str(project), "verify", str(altered)])
+    assert result.exit_code == 1 and "ALTERED since it was sent" in result.output
+    base = runner.invoke(cli, ["-C", str(project), "verify",
+                               str(project / "build/pdf/capex-note.pdf")])
+    assert base.exit_code == 0 and "the base build build/pdf/capex-note.pdf" in base.output
+
+
+def test_temporary_failure_is_retried_and_permanent_failure_recorded(project, mailbox):
+    mailbox.script = ["451 4.3.0 try again later", "250 ok", "550 5.1.1 no such mailbox"]
+    result = run(project, mailbox)
+    assert len(result.sent) == 2 and len(result.failed) == 1
+    failed = result.failed[0]
+    assert failed.status == "permanent-failure" and failed.smtp_response.startswith("550")
+    assert len(mailbox.messages) == 2
+    rows = {row.address: row for row in Ledger(project / "build/distribution.sqlite").all()}
+    assert rows[failed.address].status == "permanent-failure"
+    assert rows[failed.address].smtp_response == "550 5.1.1 no such mailbox"
+    second = run(project, mailbox)  # a permanent failure is not retried
+    assert second.sent == [] and len(mailbox.messages) == 2
+
+
+def test_connection_refused_is_a_temporary_failure(project):
+    dead = SmtpSettings(host="127.0.0.1", port=free_port())
+    result = distribute(Project(project), ("capex-note",), dead, TODAY,
+                        retry_delays=(0.01,), log=lambda line: None)
+    assert len(result.failed) == 3
+    assert all(d.status == "failed" and "connection failed" in d.smtp_response
+               for d in result.failed)
+
+
+def test_a_killed_run_resumes_without_sending_twice(project, mailbox):
+    code = ("import datetime, sys\nfrom sectornotes.distribute import SmtpSettings, distribute\n"
+            "from sectornotes.project import Project\n"
+            f"distribute(Project('.'), ('capex-note',), SmtpSettings(host='127.0.0.1', "
+            f"port={mailbox.port}), datetime.date(2025, 6, 1), retry_delays=(5,))\n")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mailbox.kill_pid_at = (2, process.pid)
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    assert len(mailbox.messages) == 1
+    mailbox.kill_pid_at = None
+    result = run(project, mailbox)
+    assert len(result.sent) == 2 and len(result.skipped) == 1
+    assert mailbox.recipients() == sorted(ENTITLED)
+
+
+def test_dry_run_lists_recipients_and_exclusions(project, mailbox):
+    result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
+                                      "--dry-run", "--date", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "  send to Beta Partners <b@beta.example.invalid>" in result.stdout
+    assert "  exclude Gamma Lapsed: entitlement expired on 2025-01-31" in result.stdout
+    assert "  exclude Delta Autos: not entitled to sector 'tech' or note 'capex-note'" in \
+        result.stdout
+    assert mailbox.messages == [] and not (project / "build/distribution.sqlite").exists()
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("notes/capex-note.yaml", "status: approved", "status: draft"), "the note is a draft"),
+    (("seeds/capex-review.yaml", "value: 59.1,", "value: 59.2,"), "check fails with 1 error(s)"),
+    (("seeds/capex-review.yaml", "Big-4 capex reached", "The Big-4 capex reached"),
+     "build/pdf/capex-note.pdf is stale (claim big4-capex-q3-2024 changed); run "
+     "'sectornotes build capex-note' first"),
+])
+def test_refused_notes_send_nothing(project, mailbox, edit, expected):
+    path, old, new = edit
+    target = project / path
+    target.write_text(target.read_text().replace(old, new))
+    with pytest.raises(DistributionRefused, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        run(project, mailbox)
+    assert mailbox.messages == [] and not (project / "build/distribution.sqlite").exists()
+    result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
+                                      "--smtp-port", str(mailbox.port)])
+    assert result.exit_code == 1 and expected in result.output
+
+
+def test_ledger_log_as_table_and_csv(project, mailbox):
+    run(project, mailbox)
+    runner = CliRunner()
+    table = runner.invoke(cli, ["-C", str(project), "distribute", "--log"]).stdout
+    assert table.splitlines()[0].split() == ["note", "client_id", "address", "status",
+                                             "smtp_response", "updated_at"]
+    assert table.count(" sent ") == 3
+    csv_text = runner.invoke(cli, ["-C", str(project), "distribute", "--log", "--format",
+                                   "csv"]).stdout
+    assert csv_text.splitlines()[0].startswith("id,note,build_sha256,client_id")
+    assert len(csv_text.splitlines()) == 4
+
+
+def test_bad_clients_file_fails_check(project):
+    bad = CLIENTS.replace("id: beta-partners", "id: alpha-capital").replace(
+        "notes: [capex-note]", "notes: [capex-notes]")
+    (project / "clients.yaml").write_text(bad)
+    found = [f.format() for f in check(Project(project)).findings]
+    assert ("clients.yaml:6:9: error: clients[1].id: duplicate client id 'alpha-capital' "
+            "(also clients[0])") in found
+    assert ("clients.yaml:9:28: error: clients[1].entitlements.notes[0]: unknown note "
+            "'capex-notes' (did you mean 'capex-note'?)") in found
+    (project / "clients.yaml").write_text(CLIENTS.replace("c@gamma.example.invalid", "nobody"))
+    found = [f.format() for f in check(Project(project)).findings]
+    assert found == ["clients.yaml:12:14: error: clients[2].emails[0]: 'nobody' is not an "
+                     "email address"]
