@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from sectornotes.build import build
 from sectornotes.check import check
 from sectornotes.cli import cli
-from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute, verify_pdf
+from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute
 from sectornotes.ledger import Ledger
 from sectornotes.project import Project
 
