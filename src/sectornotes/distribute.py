@@ -200,7 +200,8 @@ def stamp_copies(pdf_bytes: bytes, stamps: list[tuple[str, str]],
             identifier = pikepdf.String(watermark_id.encode("ascii"))
             copy.trailer.ID = pikepdf.Array([identifier, identifier])
             out = io.BytesIO()
-            copy.save(out)
+            # Streams are copied as they are: re-encoding them would cost most of the time.
+            copy.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
             copies.append(out.getvalue())
     return copies
 
