@@ -6,14 +6,15 @@ PYTHON    := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 DEB_NOTES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
              poppler-utils qpdf
+DEB_TESTS := chromium git
 PYTEST_ARGS ?=
 
-.PHONY: notes test test-fast check lint system-packages clean
+.PHONY: notes test test-fast check lint bench system-packages test-packages clean
 
 notes: $(STAMP)
 	$(VENV)/bin/sectornotes build
 
-test: $(STAMP)
+test: $(STAMP) test-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -22,18 +23,31 @@ test-fast: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/sectornotes check
 
+bench: $(STAMP)
+	$(VENV)/bin/sectornotes build
+	$(PYTHON) bench/run.py
+	$(PYTHON) bench/watermark.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
-# Debian packages WeasyPrint and the PDF tests need, installed only when missing.
-system-packages:
-	@missing=$$(for p in $(DEB_NOTES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Debian packages, installed only when missing: WeasyPrint's and the PDF tools for
+# notes; Chromium (browser tests) and git (diff tests) for the test suite.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system-packages:
+	$(call install_missing,$(DEB_NOTES))
+
+test-packages:
+	$(call install_missing,$(DEB_TESTS))
 
 $(STAMP): pyproject.toml | system-packages
 	test -x $(PYTHON) || python3 -m venv $(VENV)
