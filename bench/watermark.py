@@ -33,8 +33,8 @@ def main() -> None:
     html = render_note(project, loaded, report.registry, report.figures, report.house, "pdf").html
     render_pdf("<p>warm-up</p>", project.build_dir / "html", project.root, [], loaded.spec.date)
     started = time.perf_counter()
-    pdf_bytes, _ = render_pdf(html, project.build_dir / "html", project.root, [],
-                              loaded.spec.date)
+    pdf_bytes = render_pdf(html, project.build_dir / "html", project.root, [],
+                           loaded.spec.date)[0]
     render_seconds = time.perf_counter() - started
     stamp_copies(pdf_bytes, [("warm-up", "0" * 32)], fonts)
     stamps = [(f"Prepared for Client {i:04d} · 2026-11-23 · ref {i:012x}", f"{i:032x}")

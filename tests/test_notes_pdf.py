@@ -39,6 +39,7 @@ def real_build(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("real") / "project")
     result = build(Project(root), jobs=2)
     assert result.ok, (result.failed, result.findings)
+    assert result.warnings == []  # e.g. no "Using fontTools instead of HarfBuzz-Subset"
     return root
 
 
@@ -102,8 +103,9 @@ def test_cover_rating_analysts_and_disclaimers(real_build, report):
 
 def test_chinese_note_extracts_as_chinese(real_build):
     text = pdf_text(real_build / "build/pdf/media-deepseek-ai-shift.pdf")
-    for phrase in ("投资要点", "强于大市", "风险提示", "分析师声明", "DeepSeek"):
+    for phrase in ("投资要点", "强于大市", "风险提示", "分析师声明", "DeepSeek", "第1页，共"):
         assert phrase in text
+    assert "Page1of" in pdf_text(real_build / "build/pdf/tech-outlook-2025h2.pdf")
 
 
 def test_pdf_attachments_metadata_and_pages(real_build, report):

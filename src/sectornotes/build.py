@@ -46,6 +46,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     reasons: dict[str, list[str]] = field(default_factory=dict)
     findings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. WeasyPrint's, per output
     seconds: float = 0.0
     dry_run: bool = False
 

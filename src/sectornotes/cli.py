@@ -231,6 +231,8 @@ def build_command(context: click.Context, notes: tuple[str, ...], jobs: int, dry
     if dry_run:
         for output, reasons in sorted(result.reasons.items()):
             click.echo(f"would build build/{output}: {'; '.join(reasons)}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for output, message in sorted(result.failed.items()):
         click.echo(f"error: build/{output}: {message}", err=True)
     click.echo(_summary(result), err=not result.ok)

@@ -115,7 +115,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "fonts": css_font_list(house.fonts.get(language, [])),
         "version": __version__,
         "related": [{"id": r, "title": (related_titles or {}).get(r, r)} for r in note.related],
-        "text": lambda localized: getattr(localized, language),
+        "text": lambda localized: getattr(localized, language), "css_string": css_string,
     }
     html = environment.get_template("note.html").render(context)
     return Rendered(html, dict(loader.loaded), list(citations.order), figure_ids)
@@ -127,6 +127,12 @@ def css_font_list(names: list[str]) -> Markup:
     generic = {"serif", "sans-serif", "monospace"}
     parts = [name if name in generic else f'"{name}"' for name in cleaned if name]
     return Markup(", ".join(parts or ["sans-serif"]))
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string that cannot close the string or the <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " ()-_.,·（）" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
 
 
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,

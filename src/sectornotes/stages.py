@@ -30,8 +30,7 @@ def _figure_worker(figure_id, spec, rows, palette, fonts, figures_dir):
 def _pdf_worker(html, base_dir, root, attachments, created):
     from .pdf import render_pdf
 
-    pdf_bytes, refused = render_pdf(html, Path(base_dir), Path(root), attachments, created)
-    return pdf_bytes, refused
+    return render_pdf(html, Path(base_dir), Path(root), attachments, created)
 
 
 class FigureStage:
@@ -281,7 +280,8 @@ class NoteStage:
                     self._attachments(note_id, rendered), self.notes[note_id].spec.date)
 
             def on_result(job, value, seconds, note_id=note_id):
-                pdf_bytes, refused = value
+                pdf_bytes, refused, warnings = value
+                run.result.warnings += [f"build/{job.outputs[0]}: {w}" for w in warnings]
                 if refused:
                     run.fail(job, f"refused to fetch {refused[0]}: only files inside the project "
                                   "are allowed")

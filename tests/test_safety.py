@@ -1,0 +1,84 @@
+"""Safe rendering: escaped text, no raw HTML, and WeasyPrint fetching nothing outside."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from sectornotes.build import build
+from sectornotes.project import PACKAGE_TEMPLATES, Project
+
+pytestmark = pytest.mark.slow
+
+
+def test_script_in_claim_text_and_raw_html_in_prose_are_shown_as_text(sample_project):
+    seed = sample_project / "seeds/capex-review.yaml"
+    seed.write_text(seed.read_text().replace(
+        "text: Big-4 capex reached $58.86bn in Q3 2024, up 59.1% year on year.",
+        "text: \"<script>alert('claim')</script> Big-4 capex reached $58.86bn.\""))
+    note = sample_project / "notes/capex-note.yaml"
+    note.write_text(note.read_text().replace(
+        "Big-4 capex reached", "<script>alert('prose')</script><img src=x onerror=alert(1)> Big-4"))
+    result = build(Project(sample_project), formats=("html",))
+    assert result.ok, (result.failed, result.findings)
+    html = (sample_project / "build/html/capex-note.html").read_text()
+    source_page = (sample_project / "build/sources/capex-review.html").read_text()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert('prose')&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(&#39;claim&#39;)&lt;/script&gt;" in html  # endnote title
+    assert "<script>alert" not in source_page
+    assert "&lt;script&gt;alert(&#39;claim&#39;)&lt;/script&gt;" in source_page
+
+
+class CountingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        CountingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    CountingHandler.requests = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_weasyprint_fetches_nothing_outside_the_project(sample_project, http_server, tmp_path):
+    secret = tmp_path / "outside.png"
+    secret.write_bytes(b"not inside the project")
+    template = (PACKAGE_TEMPLATES / "note.html").read_text()
+    (sample_project / "templates").mkdir()
+    (sample_project / "templates/note.html").write_text(template.replace(
+        "</body>", f'<img src="{http_server}/tracker.png"><img src="{secret.as_uri()}"></body>'))
+    result = build(Project(sample_project), ("capex-note",))
+    assert CountingHandler.requests == []
+    message = result.failed["pdf/capex-note.pdf"]
+    assert message.startswith("refused to fetch ") and "only files inside the project" in message
+    assert not (sample_project / "build/pdf/capex-note.pdf").exists()
+    # Files inside the project, such as the figure SVGs, are fetched.
+    (sample_project / "templates/note.html").unlink()
+    result = build(Project(sample_project), ("capex-note",))
+    assert result.ok and result.warnings == []
+    assert b"/Subtype /Image" in (sample_project / "build/pdf/capex-note.pdf").read_bytes() or \
+        (sample_project / "build/figures/big4-growth.svg").is_file()
+
+
+def test_no_harfbuzz_fallback_warning_for_a_chinese_pdf(sample_project):
+    result = build(Project(sample_project), ("auto-note",), formats=("pdf",))
+    assert result.ok, result.failed
+    assert not [w for w in result.warnings if "fontTools" in w], result.warnings
+    assert result.warnings == []
+    assert Path(sample_project / "build/pdf/auto-note.pdf").stat().st_size > 10_000
