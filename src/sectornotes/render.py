@@ -168,6 +168,7 @@ def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) 
         column = column_value(plotted, figure.series) if figure.series else ""
         if column not in columns:
             columns.append(column)
+        citations.number(plotted.claim_id)  # a number shown in a table gets its endnote too
         rows.setdefault(row, {})[column] = {
             "text": format_point(plotted.point, figure.language),
             "href": citations.href(plotted.claim_id), "quote": citations.quote(plotted.claim_id)}
