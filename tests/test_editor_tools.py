@@ -103,3 +103,20 @@ def test_diff_between_two_commits(sample_project):
     assert "{+today+}" in worktree.stdout
     unknown = run("-C", sample_project, "diff", "no-such-rev", "HEAD", "capex-note")
     assert unknown.exit_code == 1 and "git archive" in unknown.output
+
+
+@pytest.mark.slow
+def test_diff_between_two_manifests(sample_project, tmp_path):
+    build(Project(sample_project), formats=("html",))
+    old_manifest = tmp_path / "old-manifest.json"
+    old_manifest.write_bytes((sample_project / "build/manifest.json").read_bytes())
+    seed = sample_project / "seeds/capex-review.yaml"
+    seed.write_text(seed.read_text().replace("Big-4 capex reached", "The Big-4 spent"))
+    build(Project(sample_project), formats=("html",))
+    result = run("-C", sample_project, "diff", old_manifest,
+                 sample_project / "build/manifest.json", "capex-note")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "Inputs changed (from the manifests):", "  claim big4-capex-q3-2024 changed"]
+    missing = run("-C", sample_project, "diff", old_manifest, old_manifest, "nope")
+    assert missing.exit_code == 1 and "note 'nope' was not built in" in missing.output

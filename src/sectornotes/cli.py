@@ -154,16 +154,29 @@ def diff_command(context: click.Context, old: str, new: str, notes: tuple[str, .
 
     Shows rating and title changes, claims added and removed, numbers changed
     (old → new, with sources), figures changed, and a word diff of the prose.
-    With no NOTES, every note present in NEW is compared.
+    With no NOTES, every note present in NEW is compared. OLD and NEW may
+    also be two build manifests (manifest.json files): those record hashes,
+    so the diff then says which claims and inputs changed, not to what.
     """
-    from .diff import diff_note, format_diff
+    from .diff import diff_manifests, diff_note
 
     project = _project(context)
+    if old.endswith(".json") and new.endswith(".json"):
+        if not notes:
+            raise click.UsageError("name the notes to compare between two manifests")
+        diffs = [diff_manifests(Path(old), Path(new), note_id) for note_id in notes]
+        _print_diffs(diffs, output_format)
+        return
     if new != "WORKTREE" and (project.notes_dir / f"{new}.yaml").exists() and \
             not _is_git_revision(project, new):
         notes, new = (new, *notes), "WORKTREE"  # `diff HEAD my-note`: compare with the files
     note_ids = notes or tuple(sorted(p.stem for p in project.note_files()))
-    diffs = [diff_note(project, old, new, note_id) for note_id in note_ids]
+    _print_diffs([diff_note(project, old, new, note_id) for note_id in note_ids], output_format)
+
+
+def _print_diffs(diffs, output_format: str) -> None:
+    from .diff import format_diff
+
     if output_format == "json":
         click.echo(json.dumps([d.as_dict() for d in diffs], ensure_ascii=False, indent=2))
     else:

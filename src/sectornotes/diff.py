@@ -44,18 +44,20 @@ class NoteDiff:
     values_changed: list[dict] = field(default_factory=list)
     figures_changed: list[dict] = field(default_factory=list)
     prose: list[dict] = field(default_factory=list)
+    inputs_changed: list[str] = field(default_factory=list)  # manifest comparisons only
 
     def as_dict(self) -> dict:
         return {"note": self.note, "old": self.old, "new": self.new,
                 "fields": {k: list(v) for k, v in self.fields.items()},
                 "claims_added": self.claims_added, "claims_removed": self.claims_removed,
                 "values_changed": self.values_changed, "figures_changed": self.figures_changed,
-                "prose": self.prose}
+                "prose": self.prose, "inputs_changed": self.inputs_changed}
 
     @property
     def empty(self) -> bool:
         return not any((self.fields, self.claims_added, self.claims_removed,
-                        self.values_changed, self.figures_changed, self.prose))
+                        self.values_changed, self.figures_changed, self.prose,
+                        self.inputs_changed))
 
 
 def materialize(project: Project, revision: str, into: Path) -> Path:
@@ -216,13 +218,47 @@ def word_diff(before: str, after: str, context: int = 6) -> str:
     return re.sub(r" (?=[.,;:!?。，；：！？、）)])", "", text)
 
 
+def diff_manifests(old_path: Path, new_path: Path, note_id: str) -> NoteDiff:
+    """Compare what two builds' manifests say a note's PDF (or HTML) was built from.
+
+    Manifests hold hashes, not values: this tells which claims, figures,
+    templates and house.yaml keys changed, not what they changed to.
+    """
+    import json
+
+    from .engine import describe_input
+
+    old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (old_path, new_path))
+    result = NoteDiff(note_id, str(old_path), str(new_path))
+    entries = []
+    for manifest, label in ((old, old_path), (new, new_path)):
+        outputs = manifest.get("outputs", {})
+        entry = outputs.get(f"pdf/{note_id}.pdf") or outputs.get(f"html/{note_id}.html")
+        if entry is None:
+            raise DiffError(f"note '{note_id}' was not built in {label}")
+        entries.append(entry["inputs"])
+    before, after = entries
+    for key in sorted(set(before) | set(after)):
+        kind, _, name = key.partition(":")
+        if key not in before and kind == "claim":
+            result.claims_added.append({"id": name, "text": "(recorded in the manifest only)"})
+        elif key not in after and kind == "claim":
+            result.claims_removed.append({"id": name, "text": "(recorded in the manifest only)"})
+        elif before.get(key) != after.get(key):
+            result.inputs_changed.append(describe_input(key) + (
+                " added" if key not in before else " removed" if key not in after else " changed"))
+    if old.get("version") != new.get("version"):
+        result.fields["tool version"] = (old.get("version"), new.get("version"))
+    return result
+
+
 def format_diff(diff: NoteDiff) -> str:
     """The text an editor pastes into a correction notice."""
     lines = [f"Note {diff.note}: {diff.old} → {diff.new}"]
     if diff.empty:
         return lines[0] + "\nno changes"
     names = {"rating": "Rating", "previous_rating": "Previous rating", "title": "Title",
-             "status": "Status", "date": "Date"}
+             "status": "Status", "date": "Date", "tool version": "sectornotes version"}
     for name, (before, after) in diff.fields.items():
         lines.append(f"{names[name]}: {before or '—'} → {after or '—'}")
     if diff.values_changed:
@@ -242,4 +278,7 @@ def format_diff(diff: NoteDiff) -> str:
     if diff.prose:
         lines.append("Prose:")
         lines += [f"  {c['where']}: {c['diff']}" for c in diff.prose]
+    if diff.inputs_changed:
+        lines.append("Inputs changed (from the manifests):")
+        lines += [f"  {change}" for change in diff.inputs_changed]
     return "\n".join(lines)
