@@ -11,7 +11,6 @@ both sides together.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ PYTHON = sys.executable
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "src"))
 
-from synth import claim_id, generate  # noqa: E402
+from synth import claim_id, copy_sample, generate  # noqa: E402
 
 
 def timed(command: list[str], cwd: Path, repeat: int = 1) -> float:
@@ -40,14 +39,6 @@ def timed(command: list[str], cwd: Path, repeat: int = 1) -> float:
 
 def sectornotes(*args: str) -> list[str]:
     return [str(Path(PYTHON).parent / "sectornotes"), *args]
-
-
-def copy_sample(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for part in ("house.yaml", "seeds", "figures", "notes"):
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
-    return target
 
 
 def line(label: str, value: float, baseline: float | None = None, unit: str = "s",

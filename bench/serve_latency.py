@@ -11,7 +11,6 @@ HTML-only build of that note in a fresh process.
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -22,17 +21,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from synth import copy_sample  # noqa: E402
+
 NOTE = "tech-outlook-2025h2"
 SEED = "citic-tech-outlook-2025h2"
 CLAIM_VALUE, QUOTE_TEXT = "39.2", "39.2 times"
-
-
-def copy_sample(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for part in ("house.yaml", "seeds", "figures", "notes"):
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
-    return target
 
 
 def set_value(project: Path, old: str, new: str) -> None:

@@ -73,6 +73,15 @@ def generate(out: Path, claims: int, notes: int, figures: int) -> None:
             f"    figures: [{', '.join(own_figures)}]\n")
 
 
+def copy_sample(target: Path) -> Path:
+    """A copy of the repository's own project (sources, figures, notes, house.yaml)."""
+    target.mkdir(parents=True)
+    for part in ("house.yaml", "seeds", "figures", "notes"):
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

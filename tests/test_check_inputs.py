@@ -14,6 +14,20 @@ from sectornotes.project import Project
 from .conftest import SEED_YAML, snapshot
 
 
+def one_claim_seed(data: str, quote: str) -> str:
+    """A seed file with one claim carrying one data point (a YAML flow mapping)."""
+    return f"""\
+source: {{title: T, publisher: P, date: 2025-02-05, language: en, kind: research-note}}
+claims:
+  - id: c1
+    text: A claim.
+    kind: fact
+    data:
+      - {data}
+    source: {{quote: "{quote}"}}
+"""
+
+
 def findings_of(root) -> list[str]:
     return [finding.format() for finding in check(Project(root)).findings]
 
@@ -76,16 +90,7 @@ def test_quote_matches_across_line_breaks_and_nfkc(make_project):
      "2025 capex of 60-65 billion USD", "data[0].high: 66 is not written in the quote"),
 ])
 def test_numbers_must_be_written_in_the_quote_with_their_unit(make_project, data, quote, expected):
-    seed = f"""\
-source: {{title: T, publisher: P, date: 2025-02-05, language: en, kind: research-note}}
-claims:
-  - id: c1
-    text: A claim.
-    kind: fact
-    data:
-      - {data}
-    source: {{quote: "{quote}"}}
-"""
+    seed = one_claim_seed(data, quote)
     message = only_finding(make_project({"seeds/capex-review.yaml": seed}))
     assert message.startswith("seeds/capex-review.yaml:7:")
     assert expected in message
@@ -100,16 +105,7 @@ claims:
     ("{metric: m, entity: M, period: '2025', value: 6.4, unit: '%'}", "同比增长 6.4%"),
 ])
 def test_unit_aware_numbers_accepted(make_project, data, quote):
-    seed = f"""\
-source: {{title: T, publisher: P, date: 2025-02-05, language: en, kind: research-note}}
-claims:
-  - id: c1
-    text: A claim.
-    kind: fact
-    data:
-      - {data}
-    source: {{quote: "{quote}"}}
-"""
+    seed = one_claim_seed(data, quote)
     assert findings_of(make_project({"seeds/capex-review.yaml": seed})) == []
 
 

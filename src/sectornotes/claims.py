@@ -13,8 +13,8 @@ from .findings import Finding, did_you_mean
 from .numbers import numbers_in, problem_with_number
 from .project import Project
 from .quotes import SourceText, first_difference, normalize
-from .schema import Claim, SeedFile, SourceMeta, validate
-from .yamlfile import FileProblem, YamlDocument, load_yaml, read_text
+from .schema import Claim, SeedFile, SourceMeta
+from .yamlfile import FileProblem, YamlDocument, read_text
 
 
 @dataclass
@@ -65,27 +65,20 @@ class ClaimRegistry:
 
 def load_registry(project: Project) -> tuple[ClaimRegistry, list[Finding]]:
     """Load and validate every seed file; collect findings instead of stopping."""
+    from .loading import load_folder
+
     registry = ClaimRegistry()
-    findings: list[Finding] = []
-    for yaml_path in project.seed_files():
-        _load_seed(project, yaml_path, registry, findings)
+    seeds, findings = load_folder(project, project.seed_files(), SeedFile)
+    for source_id, loaded in seeds.items():
+        _register_seed(project, source_id, loaded.spec, loaded.document, registry, findings)
     _report_orphan_texts(project, registry, findings)
     return registry, findings
 
 
-def _load_seed(project: Project, yaml_path, registry: ClaimRegistry,
-               findings: list[Finding]) -> None:
-    source_id = yaml_path.stem
-    display = project.relative(yaml_path)
-    try:
-        document = load_yaml(yaml_path, display)
-    except FileProblem as problem:
-        findings.append(problem.finding)
-        return
-    seed_file, problems = validate(SeedFile, document)
-    findings.extend(problems)
-    if seed_file is None:
-        return
+def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
+                   document: YamlDocument, registry: ClaimRegistry,
+                   findings: list[Finding]) -> None:
+    display = document.path
     text_path = project.seed_text_path(source_id)
     text_display = project.relative(text_path)
     if not text_path.is_file():
