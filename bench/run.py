@@ -53,7 +53,12 @@ def edit_claim(project: Path, seed: str, claim: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, text in enumerate(lines) if text.strip() == f"- id: {claim}")
     index = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith("text:"))
-    lines[index] = lines[index].replace("text: ", "text: (restated) ", 1)
+    if lines[index].rstrip().endswith((">-", ">", "|", "|-")):  # a block scalar: edit its body
+        index += 1
+        indent = len(lines[index]) - len(lines[index].lstrip())
+        lines[index] = lines[index][:indent] + "(restated) " + lines[index][indent:]
+    else:
+        lines[index] = lines[index].replace("text: ", "text: (restated) ", 1)
     path.write_text("".join(lines), encoding="utf-8")
 
 
