@@ -224,3 +224,18 @@ def test_noop_build_never_imports_heavy_libraries(built):
                             text=True, timeout=60)
     assert "HEAVY []" in result.stderr, result.stderr
     assert "built 0, up to date 8" in result.stdout
+
+
+def test_a_template_override_added_later_is_used_by_a_long_running_process(built):
+    # `serve` keeps compiled templates between builds: a new override must still win.
+    build(Project(built), formats=("html",), force=True)
+    (built / "templates").mkdir()
+    package_html = Path(engine.__file__).parent / "templates" / "note.html"
+    (built / "templates/note.html").write_text(
+        package_html.read_text().replace("<main>", "<main data-override='yes'>"))
+    result = build(Project(built), formats=("html",))
+    assert result.reasons["html/capex-note.html"] == ["template note.html changed"]
+    assert "data-override='yes'" in (built / "build/html/capex-note.html").read_text()
+    (built / "templates/note.html").unlink()
+    build(Project(built), formats=("html",))
+    assert "data-override" not in (built / "build/html/capex-note.html").read_text()

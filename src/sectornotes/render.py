@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
@@ -57,23 +58,56 @@ class _RecordingLoader(BaseLoader):
         self.loaded: dict[str, str] = {}
 
     def get_source(self, environment, template):
-        for loader in self.loaders:
+        for position, loader in enumerate(self.loaders):
             try:
                 source, filename, uptodate = loader.get_source(environment, template)
             except TemplateNotFound:
                 continue
             self.loaded[template] = filename
+            if position > 0:  # a default stays current only while no override appears
+                overrides = self.loaders[:position]
+                def still_current(uptodate=uptodate, overrides=overrides) -> bool:
+                    return uptodate() and not any(
+                        _has_template(other, template) for other in overrides)
+
+                return source, filename, still_current
             return source, filename, uptodate
         raise TemplateNotFound(template)
 
 
-def template_environment(project: Project) -> tuple[Environment, _RecordingLoader]:
-    """A fresh environment (so loads are recorded per render) with autoescaping on."""
-    loader = _RecordingLoader([FileSystemLoader(str(project.root / "templates")),
-                               FileSystemLoader(str(PACKAGE_TEMPLATES))])
-    environment = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return environment, loader
+def _has_template(loader: FileSystemLoader, name: str) -> bool:
+    return any((Path(folder) / name).is_file() for folder in loader.searchpath)
+
+
+class _RecordingEnvironment(Environment):
+    """Remembers every template name a render asks for, compiled-cache hits included."""
+
+    recorded: set[str]
+
+    def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
+        self.recorded.add(name)
+        return super()._load_template(name, globals)
+
+    def used_templates(self) -> dict[str, str]:
+        return {name: self.loader.loaded.get(name, name) for name in sorted(self.recorded)}
+
+
+_ENVIRONMENTS: dict[Path, _RecordingEnvironment] = {}
+
+
+def template_environment(project: Project) -> _RecordingEnvironment:
+    """The project's environment (compiled templates are reused; edits are seen via
+    Jinja's up-to-date check), with autoescaping on and an empty record of loads."""
+    environment = _ENVIRONMENTS.get(project.root)
+    if environment is None:
+        loader = _RecordingLoader([FileSystemLoader(str(project.root / "templates")),
+                                   FileSystemLoader(str(PACKAGE_TEMPLATES))])
+        environment = _RecordingEnvironment(
+            loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+            lstrip_blocks=True, keep_trailing_newline=True)
+        _ENVIRONMENTS[project.root] = environment
+    environment.recorded = set()
+    return environment
 
 
 @dataclass
@@ -103,7 +137,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
                     for f in section.figures],
     } for section in note.sections]
     risks = [render_markdown(r, citations, inline=True) for r in note.risks]
-    environment, loader = template_environment(project)
+    environment = template_environment(project)
     context = {
         "note": note, "note_id": loaded.id, "language": language, "labels": LABELS[language],
         "target": target, "house": house, "firm_name": getattr(house.firm.name, language),
@@ -118,7 +152,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "text": lambda localized: getattr(localized, language), "css_string": css_string,
     }
     html = environment.get_template("note.html").render(context)
-    return Rendered(html, dict(loader.loaded), list(citations.order), figure_ids)
+    return Rendered(html, environment.used_templates(), list(citations.order), figure_ids)
 
 
 def css_font_list(names: list[str]) -> Markup:
@@ -242,10 +276,10 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
         segments.append({"text": source.text.text[start:end], "claims": covering,
                          "anchors": anchors})
     language = source.meta.language
-    environment, loader = template_environment(project)
+    environment = template_environment(project)
     html = environment.get_template("source.html").render(
         source=source, meta=source.meta, segments=segments, labels=LABELS[language],
         claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col}
                 for r in claims],
         language=language, date=format_date(source.meta.date, language), version=__version__)
-    return Rendered(html, dict(loader.loaded), [r.id for r in claims], [])
+    return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
