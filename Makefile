@@ -26,6 +26,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/sectornotes build
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/serve_latency.py
 	$(PYTHON) bench/watermark.py
 
 lint: $(STAMP)
