@@ -112,3 +112,12 @@ def test_schema_is_the_validating_declaration(tmp_path):
     unit = seed_schema["$defs"]["DataPoint"]["properties"]["unit"]
     assert "USD bn" in unit["enum"] and "10k" in unit["enum"]
     assert (tmp_path / "schemas" / "house.schema.json").exists()
+
+
+def test_build_of_an_unknown_note_is_a_usage_error(make_project):
+    root = make_project()
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "capex-reveiw-note"])
+    assert result.exit_code == 2
+    assert "unknown note 'capex-reveiw-note'" in result.output
+    bad_format = CliRunner().invoke(cli, ["-C", str(root), "build", "--format", "docx"])
+    assert bad_format.exit_code == 2 and "unknown format 'docx'" in bad_format.output

@@ -27,7 +27,7 @@ from .engine import (
     sha256_bytes,
     stale_reasons,
 )
-from .findings import SectornotesError
+from .findings import EXIT_USAGE, SectornotesError
 from .project import PACKAGE_TEMPLATES, Project
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class Reporter:
 class UnknownNote(SectornotesError):
     """A note named on the command line does not exist."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def input_files(project: Project) -> list[Path]:

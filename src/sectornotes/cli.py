@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .findings import EXIT_FAILED, CheckFailed, SectornotesError
+from .findings import EXIT_FAILED
 from .project import Project
 
 FORMATS = click.Choice(["text", "json"])
@@ -400,4 +400,4 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
 
 
-__all__ = ["cli", "main", "CheckFailed", "SectornotesError"]
+__all__ = ["cli", "main"]

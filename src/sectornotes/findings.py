@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 import click
 
 # Exit codes, documented in the README: 0 ok, 1 check/build failed, 2 usage.
-EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -38,10 +37,6 @@ class SectornotesError(click.ClickException):
 
 class ProjectError(SectornotesError):
     """The project is missing or cannot be read."""
-
-
-class CheckFailed(SectornotesError):
-    """`check` found errors; the findings have already been printed."""
 
 
 def did_you_mean(word: str, choices) -> str:

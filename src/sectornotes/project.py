@@ -7,7 +7,6 @@ from pathlib import Path
 
 from .findings import ProjectError
 
-PROJECT_MARKERS = ("house.yaml", "seeds")
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
