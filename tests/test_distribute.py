@@ -127,6 +127,11 @@ def test_each_entitled_address_gets_one_watermarked_copy(project, mailbox, tmp_p
         text = pdf_text(attachment(message), tmp_path)
         assert f"Prepared for {name} · 2025-06-01 · ref" in text
         assert "Capex note" in text
+        copy_path = tmp_path / "copy.pdf"
+        base = (project / "build/pdf/capex-note.pdf").read_bytes()
+        assert copy_path.read_bytes().startswith(base)  # derived, not re-rendered
+        qpdf = subprocess.run(["qpdf", "--check", str(copy_path)], capture_output=True, text=True)
+        assert qpdf.returncode == 0, qpdf.stdout + qpdf.stderr
     again = run(project, mailbox)
     assert again.sent == [] and len(again.skipped) == 3
     assert len(mailbox.messages) == 3
@@ -149,6 +154,11 @@ def test_verify_names_the_client_and_detects_alteration(project, mailbox, tmp_pa
     base = runner.invoke(cli, ["-C", str(project), "verify",
                                str(project / "build/pdf/capex-note.pdf")])
     assert base.exit_code == 0 and "the base build build/pdf/capex-note.pdf" in base.output
+    (project / "build/distribution.sqlite").unlink()  # the ledger is lost: still traceable
+    orphan_copy = tmp_path / "desk@alpha.example.invalid.pdf"
+    orphan = runner.invoke(cli, ["-C", str(project), "verify", str(orphan_copy)])
+    assert orphan.exit_code == 1
+    assert "a copy derived from build/pdf/capex-note.pdf, watermark" in orphan.output
 
 
 def test_temporary_failure_is_retried_and_permanent_failure_recorded(project, mailbox):
