@@ -21,6 +21,7 @@ from .formatting import format_date, format_point, source_line
 from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
+from .quotes import normalize
 from .schema import House, Rating
 
 LABELS = {
@@ -35,6 +36,7 @@ LABELS = {
         "page": "Page", "of": "of", "sample": "Sample", "regulatory": "Regulatory statement",
         "quote_at": "at", "claim": "Claim", "horizon": "Benchmarks and horizon",
         "source_claims": "Claims drawn from this source", "back": "Back",
+        "same_passage": "Same passage as note",
     },
     "zh": {
         "key_points": "投资要点", "rating": "行业评级", "company_rating": "评级",
@@ -45,7 +47,7 @@ LABELS = {
         "endnotes": "引用来源与原文", "figure": "图", "related": "相关报告", "page": "第",
         "of": "页，共", "sample": "示例", "regulatory": "监管声明", "quote_at": "位置",
         "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
-        "back": "返回",
+        "back": "返回", "same_passage": "原文同注",
     },
 }
 
@@ -239,9 +241,13 @@ def _analysts(house: House, note) -> list[dict]:
 
 def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> list[dict]:
     endnotes = []
+    first_with_quote: dict[tuple[str, str], int] = {}
     for number, registered in enumerate(citations.cited(), start=1):
         source: Source = registry.sources[registered.source_id]
+        key = (source.id, normalize(registered.claim.source.quote))
+        same_as = first_with_quote.setdefault(key, number)
         endnotes.append({
+            "same_as": same_as if same_as != number else None,
             "number": number, "id": registered.id, "text": registered.claim.text,
             "quote": registered.claim.source.quote, "title": source.meta.title,
             "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
