@@ -117,6 +117,11 @@ def make_markdown() -> MarkdownIt:
 
 
 _MARKDOWN: MarkdownIt | None = None
+# CommonMark will not open or close ** next to punctuation when the other side is a
+# letter, which is how Chinese is written ("**标题。**正文"). A zero-width space
+# between the delimiter and the full-width punctuation restores the emphasis.
+_CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201f"
+_CJK_EMPHASIS = re.compile(rf"(?<=[{_CJK_PUNCTUATION}])(?=\*\*|__)|(?<=\*\*)(?=[{_CJK_PUNCTUATION}])")
 _SPACE_BEFORE_CITATION = re.compile(r"[ \t\n]+(<sup class=\"citations\">)")
 
 
@@ -126,6 +131,7 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
     if _MARKDOWN is None:
         _MARKDOWN = make_markdown()
     env = {"citations": citations}
+    text = _CJK_EMPHASIS.sub("\u200b", text)
     html = _MARKDOWN.renderInline(text, env) if inline else _MARKDOWN.render(text, env)
     # The endnote marker sits on the word it supports: no space, so no line break, before it.
     return _SPACE_BEFORE_CITATION.sub(r"\1", html)
