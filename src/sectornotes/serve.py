@@ -77,7 +77,14 @@ class PreviewServer:
         self.requests: queue.Queue[str] = queue.Queue()
         self.stopping = threading.Event()
         handler = _handler_for(self)
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), handler)
+        except OSError as error:
+            from .findings import SectornotesError
+
+            raise SectornotesError(f"cannot listen on {host}:{port} ({error.strerror}); "
+                                   "choose another port with --port (0 picks a free one)"
+                                   ) from None
         self.httpd.daemon_threads = True
 
     @property
