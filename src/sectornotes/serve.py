@@ -174,7 +174,8 @@ class PreviewServer:
                 scale = {r.id: r for r in getattr(house.ratings, note.rating_scale)}
                 if rating in scale:
                     rating = getattr(scale[rating].label, note.language)
-            built = self.state.built_at.get(f"html/{note_id}.html", "earlier")
+            built = self.state.built_at.get(f"html/{note_id}.html") or _modified(
+                self.project.build_dir / "html" / f"{note_id}.html")
             rows.append(
                 f"<tr><td><a href='/html/{note_id}.html'>{html.escape(note.title)}</a></td>"
                 f"<td>{html.escape(rating)}</td><td>{note.status}</td><td>{built}</td>"
@@ -191,6 +192,14 @@ class PreviewServer:
         if b"</body>" in page:
             return page.replace(b"</body>", script + b"</body>", 1)
         return page + script
+
+
+def _modified(path: Path) -> str:
+    try:
+        stamp = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except FileNotFoundError:
+        return "not built"
+    return stamp.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _handler_for(server: PreviewServer):
