@@ -49,7 +49,7 @@ def test_distribute_usage_errors(sample_project):
     nothing = run("-C", sample_project, "distribute")
     assert nothing.exit_code == 2 and "name at least one note to distribute" in nothing.output
     unknown = run("-C", sample_project, "distribute", "capex-notes")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2
     assert "unknown note 'capex-notes' (did you mean 'capex-note'?)" in unknown.output
 
 

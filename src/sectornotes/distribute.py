@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from .findings import SectornotesError
+from .findings import EXIT_USAGE, SectornotesError
 from .ledger import Delivery, Ledger
 from .project import Project
 
@@ -31,6 +31,12 @@ DEFAULT_RETRY_DELAYS = (1.0, 4.0, 15.0)
 
 class DistributionRefused(SectornotesError):
     """The note may not be distributed as it stands."""
+
+
+class UnknownNoteToSend(DistributionRefused):
+    """The command line names a note the project does not have."""
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass
@@ -114,7 +120,7 @@ def plan_note(project: Project, note_id: str, today: dt.date, report=None) -> No
             raise DistributionRefused(f"{note_id}: the note fails check; run 'sectornotes check'")
         from .findings import did_you_mean
 
-        raise DistributionRefused(f"unknown note '{note_id}'{did_you_mean(note_id, report.notes)}")
+        raise UnknownNoteToSend(f"unknown note '{note_id}'{did_you_mean(note_id, report.notes)}")
     note = report.notes[note_id].spec
     if note.status != "approved":
         raise DistributionRefused(f"{note_id}: the note is a draft; set status: approved, "
