@@ -36,7 +36,7 @@ LABELS = {
         "page": "Page", "of": "of", "sample": "Sample", "regulatory": "Regulatory statement",
         "quote_at": "at", "claim": "Claim", "horizon": "Benchmarks and horizon",
         "source_claims": "Claims drawn from this source", "back": "Back",
-        "same_passage": "Same passage as note",
+        "same_passage": "Same passage as note", "data": "data (CSV)",
     },
     "zh": {
         "key_points": "投资要点", "rating": "行业评级", "company_rating": "评级",
@@ -47,7 +47,7 @@ LABELS = {
         "endnotes": "引用来源与原文", "figure": "图", "related": "相关报告", "page": "第",
         "of": "页，共", "sample": "示例", "regulatory": "监管声明", "quote_at": "位置",
         "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
-        "back": "返回", "same_passage": "原文同注",
+        "back": "返回", "same_passage": "原文同注", "data": "数据（CSV）",
     },
 }
 
@@ -183,8 +183,11 @@ def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
         "id": loaded.id, "number": number, "title": figure.title, "kind": figure.kind,
         "src": f"../figures/{loaded.id}.svg", "caption": figure.caption, "notes": figure.notes,
         "source_line": source_line(sources, figure.language),
-        "claims": [{"id": c, "href": citations.href(c), "quote": citations.quote(c)}
-                   for c in figure_claim_ids(figure, registry)],
+        # Every plotted number gets an endnote, so a chart is as traceable as prose.
+        "claims": sorted(({"number": citations.number(c), "href": citations.href(c),
+                           "quote": citations.quote(c)} for c in figure_claim_ids(figure, registry)),
+                         key=lambda item: item["number"]),
+        "data": f"../data/{loaded.id}.csv",
         "table": _table(loaded, registry, citations) if figure.kind == "table" else None,
     }
 
