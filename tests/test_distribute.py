@@ -257,3 +257,38 @@ def test_bad_clients_file_fails_check(project):
     found = [f.format() for f in check(Project(project)).findings]
     assert found == ["clients.yaml:12:14: error: clients[2].emails[0]: 'nobody' is not an "
                      "email address"]
+
+
+def test_starttls_with_login_and_a_private_ca(project, tmp_path, monkeypatch):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            tls_context=context, require_starttls=True,
+                            authenticator=authenticate, auth_require_tls=True)
+    controller.start()
+    try:
+        monkeypatch.setenv("SECTORNOTES_SMTP_PASSWORD", "s3cret")
+        secure = SmtpSettings.from_environment(
+            host="127.0.0.1", port=controller.port, security="starttls", user="desk",
+            cafile=str(cert))
+        result = distribute(Project(project), ("capex-note",), secure, TODAY,
+                            retry_delays=(), log=lambda line: None)
+    finally:
+        controller.stop()
+    assert result.ok and len(handler.messages) == 3
+    assert set(logins) == {(b"desk", b"s3cret")}

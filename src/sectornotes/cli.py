@@ -303,12 +303,16 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
               help="Transport security (or SECTORNOTES_SMTP_SECURITY; default none).")
 @click.option("--smtp-user", help="SMTP login (or SECTORNOTES_SMTP_USER).")
 @click.option("--smtp-from", "smtp_from", help="Sender address (or SECTORNOTES_SMTP_FROM).")
+@click.option("--smtp-cafile", type=click.Path(exists=True, dir_okay=False),
+              help="CA certificate for a relay with a private certificate "
+                   "(or SECTORNOTES_SMTP_CAFILE).")
 @click.option("--retry-delay", type=float, default=1.0, show_default=True,
               help="First retry delay in seconds after a temporary failure (then x4, x15).")
 @click.pass_context
 def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: bool,
                        show_log: bool, log_format: str, today, smtp_host, smtp_port,
-                       smtp_security, smtp_user, smtp_from, retry_delay: float) -> None:
+                       smtp_security, smtp_user, smtp_from, smtp_cafile,
+                       retry_delay: float) -> None:
     """Send NOTES to entitled clients by SMTP, one watermarked copy per address.
 
     Refuses drafts, notes that fail check and stale PDFs. The password comes
@@ -330,7 +334,7 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
         raise click.UsageError("name at least one note to distribute")
     settings = SmtpSettings.from_environment(host=smtp_host, port=smtp_port,
                                              security=smtp_security, user=smtp_user,
-                                             sender=smtp_from)
+                                             sender=smtp_from, cafile=smtp_cafile)
     date = today.date() if today else dt.date.today()
     delays = (retry_delay, retry_delay * 4, retry_delay * 15)
     result = distribute(project, notes, settings, date, dry_run=dry_run, retry_delays=delays,

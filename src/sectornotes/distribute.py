@@ -50,6 +50,7 @@ class SmtpSettings:
     password: str | None = None
     sender: str = "research@localhost"
     timeout: float = 30.0
+    cafile: str | None = None  # a private CA for the relay's certificate
 
     @classmethod
     def from_environment(cls, **overrides) -> SmtpSettings:
@@ -60,6 +61,7 @@ class SmtpSettings:
             "user": os.environ.get("SECTORNOTES_SMTP_USER"),
             "password": os.environ.get("SECTORNOTES_SMTP_PASSWORD"),
             "sender": os.environ.get("SECTORNOTES_SMTP_FROM"),
+            "cafile": os.environ.get("SECTORNOTES_SMTP_CAFILE"),
         }
         values = {k: v for k, v in environment.items() if v is not None}
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -349,15 +351,16 @@ def _text(value) -> str:
 
 
 def _deliver(settings: SmtpSettings, message: EmailMessage, address: str) -> tuple[int, str]:
+    context = ssl.create_default_context(cafile=settings.cafile)
     if settings.security == "ssl":
         connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                      context=ssl.create_default_context())
+                                      context=context)
     else:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with connection as smtp:
         smtp.ehlo()
         if settings.security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=context)
             smtp.ehlo()
         if settings.user:
             smtp.login(settings.user, settings.password or "")
