@@ -94,13 +94,13 @@ class PreviewServer:
 
     # ------------------------------------------------------------ building
 
-    def build_once(self, formats: tuple[str, ...]) -> list[str]:
+    def build_once(self, formats: tuple[str, ...], notes: tuple[str, ...] = ()) -> list[str]:
         """Build and return error lines (empty when everything built)."""
         from .build import build
         from .findings import SectornotesError
 
         try:
-            result = build(self.project, formats=formats, jobs=self.jobs)
+            result = build(self.project, notes, formats=formats, jobs=self.jobs)
         except SectornotesError as error:
             return [error.format_message()]
         errors = [f.format() for f in result.findings if f.severity == "error"]
@@ -112,23 +112,28 @@ class PreviewServer:
         return errors
 
     def _worker(self) -> None:
-        pending_pdf = True
+        # PDFs are built one note at a time, between saves: a save waits for at most
+        # one note's PDF before its HTML is rebuilt.
+        pending_pdf = self._note_ids()
         while not self.stopping.is_set():
             try:
-                self.requests.get(timeout=0.2 if pending_pdf else 1.0)
+                self.requests.get(timeout=0.05 if pending_pdf else 1.0)
             except queue.Empty:
                 if pending_pdf:
-                    pending_pdf = False
-                    errors = self.build_once(("pdf",))
+                    errors = self.build_once(("pdf",), (pending_pdf.pop(0),))
                     if errors:
                         self.state.publish(errors)
+                        pending_pdf = []
                 continue
             while not self.requests.empty():  # one rebuild for a burst of saves
                 self.requests.get_nowait()
             errors = self.build_once(("html",))
             self.state.publish(errors)
             self.log("rebuilt HTML" if not errors else f"build failed: {errors[0]}")
-            pending_pdf = not errors
+            pending_pdf = [] if errors else self._note_ids()
+
+    def _note_ids(self) -> list[str]:
+        return [path.stem for path in self.project.note_files()]
 
     def _watch(self) -> None:
         from watchfiles import watch
