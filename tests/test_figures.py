@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from sectornotes.build import build
-from sectornotes.charts import build_figure
+from sectornotes.charts import ChartStyle, build_figure
 from sectornotes.check import check
 from sectornotes.figures import figure_rows
 from sectornotes.numbers import as_decimal
@@ -28,9 +28,9 @@ def build_real_figures():
     report = check(project)
     house = report.house
     for figure_id, loaded in sorted(report.figures.items()):
+        style = ChartStyle.from_house(house, loaded.spec.language)
         output = build_figure(figure_id, loaded.spec, figure_rows(loaded.spec, report.registry),
-                              house.palette, house.fonts.get(loaded.spec.language, []),
-                              project.figures_dir)
+                              style, project.figures_dir)
         yield figure_id, loaded, output, report
 
 

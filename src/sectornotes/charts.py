@@ -34,6 +34,21 @@ class FigureError(SectornotesError):
     """A figure could not be built (e.g. its custom function raised)."""
 
 
+@dataclass(frozen=True)
+class ChartStyle:
+    """The house look of charts: colours, font families and type scale (house.yaml)."""
+
+    palette: tuple[str, ...] = ()
+    fonts: tuple[str, ...] = ()
+    base_size: float = 9.0
+    label_size: float = 7.5
+
+    @classmethod
+    def from_house(cls, house, language: str) -> ChartStyle:
+        return cls(tuple(house.palette), tuple(house.fonts.get(language, [])),
+                   house.chart_type.base_size, house.chart_type.label_size)
+
+
 @dataclass
 class FigureOutput:
     """What building a figure produces."""
@@ -149,15 +164,15 @@ def _run_custom(figure_id: str, figure: Figure, frame: pd.DataFrame,
     return result
 
 
-def build_figure(figure_id: str, figure: Figure, rows: list[dict], palette: list[str],
-                 fonts: list[str], figures_dir: Path) -> FigureOutput:
+def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartStyle,
+                 figures_dir: Path) -> FigureOutput:
     """Frame, CSV and (unless a table) a deterministic SVG for one figure.
 
     Takes plain rows (see `figures.figure_rows`) so it can run in a worker process.
     """
     frame = build_frame(figure_id, figure, rows, figures_dir)
     csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    svg = None if figure.kind == "table" else draw_svg(figure, frame, palette, fonts)
+    svg = None if figure.kind == "table" else draw_svg(figure, frame, style)
     return FigureOutput(svg, csv, frame)
 
 
@@ -166,24 +181,31 @@ def build_figure(figure_id: str, figure: Figure, rows: list[dict], palette: list
 _DEFAULT_PALETTE = ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]
 
 
-def _style(figure: Figure, palette: list[str], fonts: list[str]) -> list[str]:
-    wanted = fonts or ["DejaVu Sans"]
+@dataclass(frozen=True)
+class _Look:
+    palette: list[str]
+    label_size: float
+
+
+def _apply_style(style: ChartStyle) -> list[str]:
+    wanted = list(style.fonts) or ["DejaVu Sans"]
     available = {entry.name for entry in font_manager.fontManager.ttflist}
     families = [name for name in wanted if name in available] or ["DejaVu Sans"]
     plt.rcParams.update({
-        "font.family": families, "font.size": 9, "axes.titlesize": 10,
+        "font.family": families, "font.size": style.base_size,
+        "axes.titlesize": style.base_size + 1, "legend.fontsize": style.label_size + 0.5,
         "svg.hashsalt": "sectornotes", "svg.fonttype": "none",
         "axes.spines.top": False, "axes.spines.right": False,
         "axes.edgecolor": "#555555", "axes.grid": True, "grid.color": "#e3e3e3",
         "grid.linewidth": 0.6, "axes.axisbelow": True,
     })
-    return palette or _DEFAULT_PALETTE
+    return list(style.palette) or _DEFAULT_PALETTE
 
 
-def draw_svg(figure: Figure, frame: pd.DataFrame, palette: list[str], fonts: list[str],
+def draw_svg(figure: Figure, frame: pd.DataFrame, style: ChartStyle,
              image_format: str = "svg") -> bytes:
     """Draw the frame as the figure's chart kind; SVG bytes with no date or random ids."""
-    palette = _style(figure, palette, fonts)
+    look = _Look(_apply_style(style), style.label_size)
     categories = list(dict.fromkeys(frame["x"]))
     series_names = list(dict.fromkeys(frame["series"]))
     width = 6.3
@@ -193,12 +215,12 @@ def draw_svg(figure: Figure, frame: pd.DataFrame, palette: list[str], fonts: lis
     unit = frame["unit"].iloc[0] if len(frame) else "count"
     drawer = {"bar": _bars, "hbar": _bars, "grouped-bar": _bars, "stacked-bar": _bars,
               "line": _lines, "range-bar": _ranges}[figure.kind]
-    drawer(axes, figure, frame, categories, series_names, palette, unit)
+    drawer(axes, figure, frame, categories, series_names, look, unit)
     axis_label = figure.y_label if figure.y_label is not None else unit_label(unit, figure.language)
     horizontal = figure.kind in ("hbar", "range-bar")
     (axes.set_xlabel if horizontal else axes.set_ylabel)(axis_label)
     if len(series_names) > 1 or (series_names and series_names[0]):
-        axes.legend(frameon=False, fontsize=8, ncols=min(4, len(series_names)),
+        axes.legend(frameon=False, ncols=min(4, len(series_names)),
                     loc="upper left", bbox_to_anchor=(0, 1.16))
     chart.tight_layout()
     buffer = io.BytesIO()
@@ -213,7 +235,7 @@ def _value_text(value: float, unit: str, language: str) -> str:
     return text + ("%" if unit == "%" else "")
 
 
-def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
+def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
     positions = range(len(categories))
     count = len(series_names)
     horizontal = figure.kind == "hbar"
@@ -226,7 +248,7 @@ def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
         values = [float(subset[c]) for c in present]
         offsets = [p if stacked or count == 1 else p - 0.4 + bar_width * (index + 0.5)
                    for p, c in zip(positions, categories, strict=True) if c in subset.index]
-        color = palette[index % len(palette)]
+        color = look.palette[index % len(look.palette)]
         if horizontal:
             bars = axes.barh(offsets, values, height=bar_width, color=color, label=name or None)
         else:
@@ -234,7 +256,7 @@ def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
             bars = axes.bar(offsets, values, width=bar_width, color=color, label=name or None,
                             bottom=below)
         labels = [_value_text(v, unit, figure.language) for v in values]
-        axes.bar_label(bars, labels=labels, fontsize=7.5, padding=2,
+        axes.bar_label(bars, labels=labels, fontsize=look.label_size, padding=2,
                        label_type="center" if stacked else "edge",
                        color="white" if stacked else "#222222")
         if stacked:
@@ -249,48 +271,50 @@ def _bars(axes, figure, frame, categories, series_names, palette, unit) -> None:
         axes.set_xticks(list(positions), categories)
         axes.grid(axis="x", visible=False)
         axes.margins(y=0.15)
-        _wrap_ticks(axes, categories)
+        _wrap_ticks(axes, categories, look.label_size)
     axes.axhline(0, color="#555555", linewidth=0.8) if not horizontal else axes.axvline(
         0, color="#555555", linewidth=0.8)
 
 
-def _wrap_ticks(axes, categories) -> None:
+def _wrap_ticks(axes, categories, label_size: float) -> None:
     import textwrap
 
     longest = max((len(c) for c in categories), default=0)
     if longest * len(categories) > 70:
         axes.set_xticks(axes.get_xticks(), [textwrap.fill(c, 14) for c in categories],
-                        fontsize=7.5)
+                        fontsize=label_size)
 
 
-def _lines(axes, figure, frame, categories, series_names, palette, unit) -> None:
+def _lines(axes, figure, frame, categories, series_names, look, unit) -> None:
     for index, name in enumerate(series_names):
         subset = frame[frame["series"] == name]
         axes.plot(list(subset["x"]), list(subset["value"]), marker="o", markersize=4,
-                  color=palette[index % len(palette)], label=name or None)
+                  color=look.palette[index % len(look.palette)], label=name or None)
         for x_value, y_value in zip(subset["x"], subset["value"], strict=True):
             axes.annotate(_value_text(y_value, unit, figure.language), (x_value, y_value),
-                          textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5)
+                          textcoords="offset points", xytext=(0, 6), ha="center",
+                          fontsize=look.label_size)
     if figure.x == "period" and unit == "rank":
         axes.invert_yaxis()
     axes.margins(y=0.2)
 
 
-def _ranges(axes, figure, frame, categories, series_names, palette, unit) -> None:
+def _ranges(axes, figure, frame, categories, series_names, look, unit) -> None:
     for position, category in enumerate(categories):
         row = frame[frame["x"] == category].iloc[0]
         if pd.notna(row["low"]):
             axes.barh(position, row["high"] - row["low"], left=row["low"], height=0.5,
-                      color=palette[0])
+                      color=look.palette[0])
             text = (f"{_value_text(row['low'], unit, figure.language)}–"
                     f"{_value_text(row['high'], unit, figure.language)}")
             axes.annotate(text, (row["high"], position), xytext=(4, 0),
-                          textcoords="offset points", va="center", fontsize=7.5)
+                          textcoords="offset points", va="center", fontsize=look.label_size)
         else:
-            axes.plot([row["value"]], [position], marker="D", color=palette[1], markersize=6)
+            axes.plot([row["value"]], [position], marker="D",
+                      color=look.palette[1 % len(look.palette)], markersize=6)
             axes.annotate(_value_text(row["value"], unit, figure.language),
                           (row["value"], position), xytext=(6, 0), textcoords="offset points",
-                          va="center", fontsize=7.5)
+                          va="center", fontsize=look.label_size)
     axes.set_yticks(range(len(categories)), categories)
     axes.invert_yaxis()
     axes.margins(x=0.2)

@@ -184,6 +184,13 @@ class Firm(Strict):
     website: str | None = Field(None, description="Web address.")
 
 
+class ChartType(Strict):
+    """The type scale of charts, in points."""
+
+    base_size: float = Field(9.0, description="Axis labels and ticks.")
+    label_size: float = Field(7.5, description="Value labels on bars and points, legends.")
+
+
 class House(Strict):
     """house.yaml: firm, analysts, disclaimers, rating scale, fonts and palette."""
 
@@ -195,6 +202,7 @@ class House(Strict):
     ratings: RatingScale = Field(description="Rating scale definitions.")
     fonts: dict[str, list[str]] = Field(default_factory=dict, description="Font stacks per language.")
     palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
+    chart_type: ChartType = Field(default_factory=ChartType, description="Chart type scale.")
     logo: str | None = Field(None, description="Path of a logo image inside the project.")
 
 

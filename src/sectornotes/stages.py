@@ -16,14 +16,15 @@ from .notes import cited_claim_ids, embedded_figure_ids
 NOTE_TEMPLATES = ["note.html", "note.css"]
 NOTE_HOUSE_KEYS = ("firm", "analysts", "disclaimer", "certification", "risk_statement",
                    "ratings", "fonts")
-FIGURE_HOUSE_KEYS = ("palette", "fonts")
+FIGURE_HOUSE_KEYS = ("palette", "fonts", "chart_type")
 SOURCE_TEMPLATES = ["source.html", "source.css"]
 
 
-def _figure_worker(figure_id, spec, rows, palette, fonts, figures_dir):
-    from .charts import build_figure
+def _figure_worker(figure_id, spec, rows, house, figures_dir):
+    from .charts import ChartStyle, build_figure
 
-    output = build_figure(figure_id, spec, rows, palette, fonts, Path(figures_dir))
+    style = ChartStyle.from_house(house, spec.language)
+    output = build_figure(figure_id, spec, rows, style, Path(figures_dir))
     return output.svg, output.csv
 
 
@@ -88,8 +89,8 @@ class FigureStage:
         work = []
         for figure_id, job in self.jobs.items():
             loaded = self.figures[figure_id]
-            args = (figure_id, loaded.spec, figure_rows(loaded.spec, run.registry), house.palette,
-                    house.fonts.get(loaded.spec.language, []), str(run.project.figures_dir))
+            args = (figure_id, loaded.spec, figure_rows(loaded.spec, run.registry), house,
+                    str(run.project.figures_dir))
 
             def on_result(job, value, seconds, figure_id=figure_id):
                 svg, csv = value
