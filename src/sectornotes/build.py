@@ -185,7 +185,7 @@ class _Build:
                 self.result.failed[f"notes/{note_id}.yaml"] = "the note does not pass check"
         return {k: v for k, v in notes.items() if not self.targets or k in self.targets}
 
-    def _file_errors(self, path: str) -> list:
+    def file_errors(self, path: str) -> list:
         return [f for f in self.report.findings if f.path == path and f.severity == "error"]
 
     def claim_hash(self, claim_id: str) -> str:

@@ -50,7 +50,7 @@ class FigureStage:
 
     def blocked(self, figure_id: str) -> str | None:
         loaded = self.figures[figure_id]
-        if self.run._file_errors(loaded.path):
+        if self.run.file_errors(loaded.path):
             return f"{loaded.path} fails check"
         bad = [c for c in figure_claim_ids(loaded.spec, self.run.registry)
                if c in self.run.registry.invalid]
@@ -172,7 +172,7 @@ class NoteStage:
 
     def blocked(self, note_id: str) -> str | None:
         run, loaded = self.run, self.notes[note_id]
-        if run._file_errors(loaded.path):
+        if run.file_errors(loaded.path):
             return f"{loaded.path} fails check"
         bad = [c for c in cited_claim_ids(loaded.spec) if c in run.registry.invalid]
         if bad:
