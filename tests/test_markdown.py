@@ -53,3 +53,17 @@ def test_plain_text_for_emails(sample_project):
     text = plain_text("Capex grew **{big4-capex-q3-2024.capex-yoy}** [@big4-capex-q3-2024].",
                       registry, "en")
     assert text == "Capex grew 59.1%."
+
+
+def test_rating_labels_interpolate(sample_project):
+    from sectornotes.build import build
+
+    note = sample_project / "notes/auto-note.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "同比增长 {china-auto-sales-2025e.auto-sales-yoy}",
+        "我们给予行业“{rating}”评级，同比增长 {china-auto-sales-2025e.auto-sales-yoy}"),
+        encoding="utf-8")
+    result = build(Project(sample_project), ("auto-note",), formats=("html",))
+    assert result.ok, (result.failed, result.findings)
+    html = (sample_project / "build/html/auto-note.html").read_text(encoding="utf-8")
+    assert '我们给予行业“<span class="note-value">跟随大市</span>”评级' in html

@@ -81,3 +81,10 @@ def test_strict_flags_the_uncited_number_where_it_is_typed(sample_project):
     assert found == ["notes/capex-note.yaml:19:76: error: '3.5%' is typed into the prose "
                      "without a citation; cite the claim ([@claim-id]) or interpolate it "
                      "({claim-id})"]
+
+
+def test_previous_rating_interpolation_needs_a_previous_rating(sample_project):
+    text = NOTE_EN_YAML.replace("previous_rating: market-perform\n", "").replace(
+        "  - Demand may disappoint.", "  - We move from {previous-rating} to {rating}.")
+    assert note_findings(sample_project, text) == [
+        "notes/capex-note.yaml:18:18: error: {previous-rating}: the note has no previous_rating"]

@@ -163,7 +163,8 @@ def compose_text(report, note_id: str) -> tuple[str, str]:
     scale = {r.id: r for r in getattr(report.house.ratings, note.rating_scale)}
     rating = getattr(scale[note.rating].label, language)
     previous = getattr(scale[note.previous_rating].label, language) if note.previous_rating else None
-    points = [f"- {plain_text(p, report.registry, language)}" for p in note.key_points]
+    values = {"rating": rating, "previous-rating": previous or ""}
+    points = [f"- {plain_text(p, report.registry, language, values)}" for p in note.key_points]
     if language == "zh":
         rating_line = f"评级：{rating}" + (f"（上次评级：{previous}）" if previous else "")
         lines = [note.title, note.subtitle or "", rating_line, "", "投资要点：", *points, "",

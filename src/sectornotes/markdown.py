@@ -17,7 +17,7 @@ from markdown_it.rules_inline import StateInline
 
 from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
-from .references import CITATION, INTERPOLATION, references_in
+from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
 
 FIGURE_WORD = {"en": "Figure", "zh": "图"}
 
@@ -31,6 +31,7 @@ class Citations:
     target: str  # 'html' (links to build/sources pages) or 'pdf' (links to endnotes)
     figure_numbers: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    note_values: dict[str, str] = field(default_factory=dict)  # {rating}, {previous-rating}
 
     def number(self, claim_id: str) -> int:
         if claim_id not in self.order:
@@ -92,6 +93,9 @@ def _render_citation(renderer, tokens, index, options, env) -> str:
 def _render_value(renderer, tokens, index, options, env) -> str:
     citations: Citations = env["citations"]
     reference = tokens[index].meta["references"][0]
+    if reference.target in NOTE_VALUES:
+        value = escape(citations.note_values.get(reference.target, ""))
+        return f'<span class="note-value">{value}</span>'
     registered = citations.registry.get(reference.target)
     data = registered.claim.data
     if reference.field and reference.field.isdigit():
@@ -140,9 +144,12 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
 __all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]
 
 
-def plain_text(prose: str, registry: ClaimRegistry, language: str) -> str:
+def plain_text(prose: str, registry: ClaimRegistry, language: str,
+               note_values: dict[str, str] | None = None) -> str:
     """Prose as plain text (for emails): values formatted, citations and markup removed."""
     def value(match) -> str:
+        if match.group(1) in NOTE_VALUES:
+            return (note_values or {}).get(match.group(1), "")
         registered = registry.get(match.group(1))
         if registered is None or not registered.claim.data:
             return match.group(0)

@@ -13,7 +13,7 @@ from .claims import ClaimRegistry
 from .findings import Finding, did_you_mean
 from .loading import Loaded, load_folder
 from .project import Project
-from .references import Reference, references_in, uncited_numbers
+from .references import NOTE_VALUES, Reference, references_in, uncited_numbers
 from .schema import House, Note
 
 LoadedNote = Loaded[Note]
@@ -38,7 +38,8 @@ def cited_claim_ids(note: Note) -> list[str]:
     """Claims the note cites or interpolates, in order of first use."""
     ids = []
     for _, prose in prose_fields(note):
-        ids.extend(r.target for r in references_in(prose) if r.kind in ("claim", "value"))
+        ids.extend(r.target for r in references_in(prose) if r.kind == "claim" or (
+            r.kind == "value" and r.target not in NOTE_VALUES))
     return list(dict.fromkeys(ids))
 
 
@@ -120,7 +121,7 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
     for key_path, prose in prose_fields(loaded.spec):
         seen: Counter = Counter()
         for reference in references_in(prose):
-            problem = (_reference_problem(reference, registry, embedded)
+            problem = (_reference_problem(reference, registry, embedded, loaded.spec)
                        or _anachronism(reference, registry, loaded.spec))
             occurrence = seen[reference.written]
             seen[reference.written] += 1
@@ -139,7 +140,7 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
 
 def _anachronism(reference: Reference, registry: ClaimRegistry, note: Note) -> str | None:
     # A note cannot rely on a document published after it.
-    if reference.kind == "figure":
+    if reference.kind == "figure" or reference.target in NOTE_VALUES:
         return None
     registered = registry.get(reference.target)
     source = registry.sources.get(registered.source_id) if registered else None
@@ -150,12 +151,17 @@ def _anachronism(reference: Reference, registry: ClaimRegistry, note: Note) -> s
 
 
 def _reference_problem(reference: Reference, registry: ClaimRegistry,
-                       embedded: list[str]) -> str | None:
+                       embedded: list[str], note: Note | None = None) -> str | None:
     if reference.kind == "figure":
         if reference.target not in embedded:
             return (f"{reference.written}: figure '{reference.target}' is not embedded in this "
                     f"note{did_you_mean(reference.target, embedded)}; add it to a section's "
                     "'figures'")
+        return None
+    if reference.kind == "value" and reference.target in NOTE_VALUES:
+        if reference.target == "previous-rating" and note is not None and \
+                note.previous_rating is None:
+            return f"{reference.written}: the note has no previous_rating"
         return None
     registered = registry.get(reference.target)
     if registered is None:

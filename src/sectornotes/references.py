@@ -5,6 +5,7 @@
 - `{claim-id}`: the claim's first number, formatted for the note's language;
   `{claim-id.value}` the bare number; `{claim-id.metric-name}` the number of
   that metric; `{claim-id.2}` the claim's second data point.
+- `{rating}`, `{previous-rating}`: the note's rating labels in its language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# Values of the note itself that prose may interpolate: "we rate the sector {rating}".
+NOTE_VALUES = ("rating", "previous-rating")
 CITATION = re.compile(rf"\[(@(?:fig:)?{_ID}(?:\s*;\s*@(?:fig:)?{_ID})*)\]")
 INTERPOLATION = re.compile(rf"(?<!\\)\{{({_ID})(?:\.({_ID}))?\}}")
 _UNCITED_NUMBER = re.compile(

@@ -130,7 +130,10 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     language = note.language
     figure_ids = embedded_figure_ids(note)
     figure_numbers = {figure_id: index + 1 for index, figure_id in enumerate(figure_ids)}
-    citations = Citations(registry, language, target, figure_numbers)
+    rating = _rating_context(house, note)
+    citations = Citations(registry, language, target, figure_numbers,
+                          note_values={"rating": rating["label"],
+                                       "previous-rating": rating["previous"] or ""})
     key_points = [render_markdown(p, citations, inline=True) for p in note.key_points]
     sections = [{
         "heading": section.heading,
@@ -144,7 +147,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "note": note, "note_id": loaded.id, "language": language, "labels": LABELS[language],
         "target": target, "house": house, "firm_name": getattr(house.firm.name, language),
         "date": format_date(note.date, language), "iso_date": note.date.isoformat(),
-        "rating": _rating_context(house, note), "analysts": _analysts(house, note),
+        "rating": rating, "analysts": _analysts(house, note),
         "key_points": key_points, "sections": sections, "risks": risks,
         "endnotes": _endnotes(citations, registry, language),
         "rating_tables": _rating_tables(house, language),
