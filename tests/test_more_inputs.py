@@ -69,3 +69,17 @@ def test_verify_a_file_that_is_not_a_pdf(sample_project, tmp_path):
     fake.write_text("hello")
     result = run("-C", sample_project, "verify", fake)
     assert result.exit_code == 1 and result.output.strip().endswith("not a readable PDF")
+
+
+def test_serve_stops_cleanly_on_sigterm(sample_project):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "sectornotes", "serve", "--port", "0"],
+                               cwd=sample_project, stderr=subprocess.PIPE, text=True)
+    assert re.search(r"Serving http://127\.0\.0\.1:\d+/", process.stderr.readline())
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    assert "stopped" in process.stderr.read()

@@ -76,7 +76,7 @@ def test_live_reload_overlay_and_recovery(server, browser):
     assert "Capex note" in index.inner_text("body") and "Outperform" in index.inner_text("body")
 
     process.send_signal(signal.SIGINT)
-    deadline = time.time() + 20
+    deadline = time.time() + 60
     while process.poll() is None and time.time() < deadline:
         time.sleep(0.1)
     assert process.returncode == 0

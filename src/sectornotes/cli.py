@@ -277,15 +277,24 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
     shows over the page with file:line; fix the file and the note comes back.
     Ctrl-C stops the server.
     """
+    import os
+    import signal
+
     from .serve import PreviewServer
 
     server = PreviewServer(_project(context), port=port, jobs=jobs,
                            log=lambda message: click.echo(message, err=True))
     click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        # A build may be running in the worker thread; every output is written
+        # atomically, so leaving it unfinished loses nothing, and waiting could hang.
+        os._exit(0)
 
 
 @cli.command("distribute")
