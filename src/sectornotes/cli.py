@@ -284,8 +284,8 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 
     server = PreviewServer(_project(context), port=port, jobs=jobs,
                            log=lambda message: click.echo(message, err=True))
-    click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
+    click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
