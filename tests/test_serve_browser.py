@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def server(sample_project):
     line = process.stderr.readline()
     match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
     assert match, line
+    log: list[str] = []
+    # Drain stderr as it comes, so a full pipe can never block the server.
+    reader = threading.Thread(target=lambda: log.extend(process.stderr), daemon=True)
+    reader.start()
+    process.log, process.reader = log, reader
     yield match.group(1), sample_project, process
     if process.poll() is None:
         process.kill()
@@ -80,4 +86,7 @@ def test_live_reload_overlay_and_recovery(server, browser):
     while process.poll() is None and time.time() < deadline:
         time.sleep(0.1)
     assert process.returncode == 0
-    assert "stopped" in process.stderr.read()
+    process.reader.join(timeout=10)
+    log = "".join(process.log)
+    assert "stopped" in log
+    assert "Traceback" not in log, log

@@ -78,7 +78,7 @@ class PreviewServer:
         self.stopping = threading.Event()
         handler = _handler_for(self)
         try:
-            self.httpd = ThreadingHTTPServer((host, port), handler)
+            self.httpd = _QuietServer((host, port), handler)
         except OSError as error:
             from .findings import SectornotesError
 
@@ -197,6 +197,18 @@ class PreviewServer:
         if b"</body>" in page:
             return page.replace(b"</body>", script + b"</body>", 1)
         return page + script
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A browser closing a connection (a reload, a closed tab) is not an error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def _modified(path: Path) -> str:
