@@ -81,5 +81,7 @@ def test_serve_stops_cleanly_on_sigterm(sample_project):
                                cwd=sample_project, stderr=subprocess.PIPE, text=True)
     assert re.search(r"Serving http://127\.0\.0\.1:\d+/", process.stderr.readline())
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 0
-    assert "stopped" in process.stderr.read()
+    code = process.wait(timeout=60)
+    log = process.stderr.read()
+    assert code == 0, log
+    assert "stopped" in log

@@ -85,6 +85,10 @@ def test_live_reload_overlay_and_recovery(server, browser):
     deadline = time.time() + 60
     while process.poll() is None and time.time() < deadline:
         time.sleep(0.1)
+    if process.returncode is None:  # show where it hangs before failing
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        pytest.fail("serve did not stop on Ctrl-C:\n" + "".join(process.log)[-6000:])
     assert process.returncode == 0
     process.reader.join(timeout=10)
     log = "".join(process.log)

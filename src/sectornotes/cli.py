@@ -284,9 +284,12 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 
     server = PreviewServer(_project(context), port=port, jobs=jobs,
                            log=lambda message: click.echo(message, err=True))
+    import faulthandler
+
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints every thread's stack
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
-    click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
     try:
+        click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
