@@ -287,7 +287,10 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
     import faulthandler
 
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints every thread's stack
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
+    # Ctrl-C and SIGTERM stop the server, even when started from a shell or tool that
+    # left SIGINT ignored (background jobs inherit that).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=True)
         server.serve_forever()
