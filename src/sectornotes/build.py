@@ -149,6 +149,8 @@ class _Build:
         self.result = BuildResult(dry_run=dry_run)
         self.pool: ProcessPoolExecutor | None = None
         self.failed_figures: set[str] = set()
+        self._claim_hashes: dict[str, str] = {}
+        self._house: dict | None = None
 
     # ------------------------------------------------------------ planning helpers
 
@@ -189,17 +191,21 @@ class _Build:
         return [f for f in self.report.findings if f.path == path and f.severity == "error"]
 
     def claim_hash(self, claim_id: str) -> str:
-        registered = self.registry.get(claim_id)
-        source = self.registry.sources[registered.source_id]
-        return hash_json({"claim": registered.claim.model_dump(mode="json"),
-                          "source": source.meta.model_dump(mode="json"),
-                          "seed": source.id, "at": [registered.quote_line, registered.quote_col]})
+        """Everything about a claim an output can show: its fields, source and quote position."""
+        if claim_id not in self._claim_hashes:
+            registered = self.registry.get(claim_id)
+            source = self.registry.sources[registered.source_id]
+            self._claim_hashes[claim_id] = hash_json({
+                "claim": registered.claim.model_dump(mode="json"),
+                "source": source.meta.model_dump(mode="json"), "seed": source.id,
+                "at": [registered.quote_line, registered.quote_col]})
+        return self._claim_hashes[claim_id]
 
     def house_inputs(self, keys) -> dict[str, str]:
-        house = self.report.house
-        return {f"house:{key}": hash_json(getattr(house, key) if not hasattr(
-            getattr(house, key), "model_dump") else getattr(house, key).model_dump(mode="json"))
-            for key in keys}
+        """One hash per house.yaml key an output uses."""
+        if self._house is None:
+            self._house = self.report.house.model_dump(mode="json")
+        return {f"house:{key}": hash_json(self._house[key]) for key in keys}
 
     def template_inputs(self, names: list[str]) -> dict[str, str]:
         inputs = {}
