@@ -243,6 +243,12 @@ class _Build:
             self.reporter.done(output, seconds, job.reasons)
         self.state.save(self.project.build_dir / ".state" / "state.json")
 
+    def record_page(self, job: _Job, rendered, seconds: float) -> None:
+        """Record an HTML page with the templates its render actually loaded."""
+        job.templates = sorted(rendered.templates)
+        job.inputs.update(self.template_inputs(job.templates))
+        self.record(job, {job.outputs[0]: rendered.html.encode("utf-8")}, seconds)
+
     def fail(self, job_or_outputs, message: str) -> None:
         outputs = job_or_outputs.outputs if isinstance(job_or_outputs, _Job) else job_or_outputs
         for output in outputs:

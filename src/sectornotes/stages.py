@@ -154,12 +154,7 @@ class SourceStage:
             def render(source=source):
                 return render_source(run.project, source, run.registry)
 
-            def on_result(job, rendered, seconds):
-                job.templates = sorted(rendered.templates)
-                job.inputs.update(run.template_inputs(job.templates))
-                run.record(job, {job.outputs[0]: rendered.html.encode("utf-8")}, seconds)
-
-            run.run_jobs_inline([(job, render, (), on_result)])
+            run.run_jobs_inline([(job, render, (), run.record_page)])
 
 
 class NoteStage:
@@ -259,12 +254,7 @@ class NoteStage:
         for note_id, job in self.html_jobs.items():
             if self._figure_failed(note_id, job):
                 continue
-            def on_result(job, rendered, seconds):
-                job.templates = sorted(rendered.templates)
-                job.inputs.update(run.template_inputs(job.templates))
-                run.record(job, {job.outputs[0]: rendered.html.encode("utf-8")}, seconds)
-
-            run.run_jobs_inline([(job, self._render, (note_id, "html"), on_result)])
+            run.run_jobs_inline([(job, self._render, (note_id, "html"), run.record_page)])
 
     def execute_pdf(self) -> None:
         run = self.run
