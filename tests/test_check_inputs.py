@@ -254,3 +254,15 @@ def test_json_format_and_exit_codes(make_project):
         "severity": "error"}
     usage = CliRunner().invoke(cli, ["-C", str(root), "check", "--format", "xml"])
     assert usage.exit_code == 2
+
+
+def test_an_acknowledged_disagreement_is_not_a_conflict(make_project):
+    other = SEED_YAML.replace("id: big4-capex-q3-2024", "id: big4-capex-other-view").replace(
+        "value: 59.1,", "value: 60,").replace("+59.1%", "+60%").replace(
+        "    tags: [tech, capex]", "    tags: [tech, capex]\n    disagrees_with: [big4-capex-q3-2024]")
+    text = "capital expenditure increased to 58.86 billion USD, year-on-year +60%\n"
+    assert findings_of(make_project({"seeds/other.yaml": other, "seeds/other.txt": text})) == []
+    typo = other.replace("disagrees_with: [big4-capex-q3-2024]", "disagrees_with: [big4-capex-q3]")
+    found = findings_of(make_project({"seeds/other.yaml": typo, "seeds/other.txt": text}))
+    assert "seeds/other.yaml:17:22: error: disagrees_with[0]: unknown claim 'big4-capex-q3' " \
+           "(did you mean 'big4-capex-q3-2024'?)" in found

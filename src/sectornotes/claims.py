@@ -125,6 +125,18 @@ def verify_claims(registry: ClaimRegistry) -> list[Finding]:
             registry.invalid.add(registered.id)
         findings.extend(problems)
     findings.extend(_conflicts(registry))
+    findings.extend(_unknown_disagreements(registry))
+    return findings
+
+
+def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
+    findings = []
+    for registered in registry.claims.values():
+        for index, other_id in enumerate(registered.claim.disagrees_with):
+            if registry.get(other_id) is None:
+                findings.append(registered.finding("disagrees_with", index, message=(
+                    f"disagrees_with[{index}]: unknown claim '{other_id}'"
+                    f"{registry.hint(other_id)}")))
     return findings
 
 
@@ -180,6 +192,9 @@ def _conflicts(registry: ClaimRegistry) -> list[Finding]:
                 continue
             other, other_index = seen[key]
             other_point = other.claim.data[other_index]
+            if other.id in registered.claim.disagrees_with or \
+                    registered.id in other.claim.disagrees_with:
+                continue  # an acknowledged disagreement between sources
             if (other_point.value, other_point.low, other_point.high, other_point.unit) == (
                 point.value, point.low, point.high, point.unit
             ):

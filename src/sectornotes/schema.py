@@ -111,6 +111,10 @@ class Claim(Strict):
     data: list[DataPoint] = Field(default_factory=list, description="Numbers the claim states.")
     source: ClaimSource = Field(description="The quote proving the claim.")
     tags: list[KebabId] = Field(default_factory=list, description="Sector and theme tags.")
+    disagrees_with: list[KebabId] = Field(
+        default_factory=list,
+        description="Claims that state the same metric differently on purpose (e.g. two "
+                    "sources' estimates); such a pair is not reported as a conflict.")
 
 
 class SourceMeta(Strict):
