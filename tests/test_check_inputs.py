@@ -266,3 +266,8 @@ def test_an_acknowledged_disagreement_is_not_a_conflict(make_project):
     found = findings_of(make_project({"seeds/other.yaml": typo, "seeds/other.txt": text}))
     assert "seeds/other.yaml:17:22: error: disagrees_with[0]: unknown claim 'big4-capex-q3' " \
            "(did you mean 'big4-capex-q3-2024'?)" in found
+
+
+def test_mapping_keys_must_be_plain_values(make_project):
+    assert only_finding(make_project({"seeds/capex-review.yaml": "? [a, b]\n: value\n"})) == (
+        "seeds/capex-review.yaml:1:1: error: mapping keys must be plain values")

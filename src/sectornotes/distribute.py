@@ -186,12 +186,14 @@ def stamp_copies(pdf_bytes: bytes, stamps: list[tuple[str, str]],
     watermark id in the document info and the file identifier. Writing a copy is
     then a concatenation, not a rewrite of the whole file.
     """
+    from html import escape
+
     import weasyprint
 
     from .pdf import font_config
     from .render import css_font_list
 
-    pages = "".join(f"<section><p>{_escape(text)}</p></section>" for text, _ in stamps)
+    pages = "".join(f"<section><p>{escape(text)}</p></section>" for text, _ in stamps)
     html = (f"<html><head><style>@page {{ size: A4; margin: 0 }} section {{ height: 297mm; "
             f"position: relative; page-break-after: always }} p {{ position: absolute; left: 0; "
             f"right: 0; bottom: 6mm; margin: 0; text-align: center; font: 6.5pt "
@@ -300,12 +302,6 @@ def _append_update(base: bytes, objects: dict[int, bytes], root: tuple[int, int]
     out += _object_bytes(xref_number, header.encode("ascii"), rows)
     out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
     return bytes(out)
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 def build_message(settings: SmtpSettings, plan: NotePlan, delivery: Delivery,

@@ -95,7 +95,7 @@ def describe_input(key: str) -> str:
         "house": f"house.yaml {name}", "tool": "sectornotes version",
         "note": f"notes/{name}.yaml", "figure": f"figures/{name}.yaml",
         "figure-output": f"figure output {name}", "source": f"source {name}",
-        "python": f"figures/{name}", "query": f"data selected by figure {name}",
+        "python": f"figures/{name}",
         "related": f"title of related note {name}",
     }.get(kind, key)
 

@@ -85,7 +85,6 @@ class PreviewServer:
             raise SectornotesError(f"cannot listen on {host}:{port} ({error.strerror}); "
                                    "choose another port with --port (0 picks a free one)"
                                    ) from None
-        self.httpd.daemon_threads = True
 
     @property
     def url(self) -> str:

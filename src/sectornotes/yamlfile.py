@@ -165,9 +165,9 @@ def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> ob
     if isinstance(node, yaml.MappingNode):
         mapping: dict = {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, key_path + ("<key>",), document)
-            if isinstance(key, (list, dict)):
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise FileProblem(document.finding(key_path, "mapping keys must be plain values"))
+            key = _SCALARS.construct_object(key_node, deep=True)
             if key in mapping:
                 line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                 first_line = document.key_positions[key_path + (key,)][0]
