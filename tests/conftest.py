@@ -177,3 +177,23 @@ def output_hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(build_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(build_dir.rglob("*"))
             if p.is_file() and ".state" not in p.parts}
+
+
+def replaced(text: str, old: str, new: str, count: int = 1) -> str:
+    """`text` with `old` replaced by `new`; fails when `old` occurs other than `count` times.
+
+    A fixture edit whose text is absent would make a test silently assert nothing.
+    Pass count=0 to replace every occurrence (at least one must exist).
+    """
+    found = text.count(old)
+    if found == 0 or (count and found != count):
+        raise AssertionError(f"fixture edit: expected {count or 'some'} occurrence(s) of "
+                             f"{old!r}, found {found}")
+    return text.replace(old, new)
+
+
+def edit_file(path: Path, old: str, new: str, count: int = 1) -> str:
+    """Replace `old` by `new` in a UTF-8 file (see `replaced`); returns the new text."""
+    text = replaced(path.read_text(encoding="utf-8"), old, new, count)
+    path.write_text(text, encoding="utf-8")
+    return text

@@ -27,7 +27,7 @@ from .engine import (
     sha256_bytes,
     stale_reasons,
 )
-from .findings import EXIT_USAGE, SectornotesError
+from .errors import EXIT_USAGE, SectornotesError
 from .project import PACKAGE_TEMPLATES, Project
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .findings import SectornotesError  # noqa: E402
+from .errors import SectornotesError  # noqa: E402
 from .formatting import format_number, unit_label  # noqa: E402
 from .numbers import as_decimal  # noqa: E402
 from .schema import Figure  # noqa: E402

@@ -12,13 +12,31 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .findings import EXIT_FAILED
+from .errors import EXIT_FAILED, SectornotesError
 from .project import Project
 
 FORMATS = click.Choice(["text", "json"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LibraryError(click.ClickException):
+    """A library error as click shows it: its message and its exit code, no traceback."""
+
+    def __init__(self, error: SectornotesError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class SectornotesGroup(click.Group):
+    """The command group: library errors become click errors here, and only here."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SectornotesError as error:
+            raise LibraryError(error) from error
+
+
+@click.group(cls=SectornotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sectornotes")
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the one containing the working directory).")
@@ -410,6 +428,7 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+
     except SystemExit:
         raise
     except Exception as error:  # a bug: keep the message short unless asked

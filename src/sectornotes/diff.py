@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import SectornotesError
+from .errors import SectornotesError
 from .formatting import format_date, format_point
 from .project import Project
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from .findings import EXIT_USAGE, SectornotesError
+from .errors import EXIT_USAGE, SectornotesError
 from .ledger import Delivery, Ledger
 from .project import Project
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import write_text_atomic
-from .findings import SectornotesError
+from .errors import SectornotesError
 
 STATE_VERSION = 1
 

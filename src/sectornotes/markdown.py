@@ -17,9 +17,8 @@ from markdown_it.rules_inline import StateInline
 
 from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
+from .i18n import strings
 from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
-
-FIGURE_WORD = {"en": "Figure", "zh": "图"}
 
 
 @dataclass
@@ -76,7 +75,7 @@ def _render_citation(renderer, tokens, index, options, env) -> str:
     for reference in tokens[index].meta["references"]:
         if reference.kind == "figure":
             number = citations.figure_numbers.get(reference.target, 0)
-            word = FIGURE_WORD[citations.language]
+            word = strings(citations.language)["figure"]
             figures.append(f'<a class="figure-ref" href="#fig-{reference.target}">'
                            f'{word} {number}</a>')
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import ProjectError
+from .errors import ProjectError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 

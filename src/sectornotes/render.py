@@ -18,38 +18,12 @@ from . import __version__
 from .claims import ClaimRegistry, Source
 from .figures import LoadedFigure, figure_claim_ids, filtered_points
 from .formatting import format_date, format_point, source_line
+from .i18n import rating_label, rating_scale, strings
 from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
 from .quotes import normalize
-from .schema import House, Rating
-
-LABELS = {
-    "en": {
-        "key_points": "Key points", "rating": "Sector rating", "company_rating": "Rating",
-        "previous": "Previous", "maintained": "maintained", "upgraded": "upgraded",
-        "downgraded": "downgraded", "analysts": "Analysts", "registration": "Reg. no.",
-        "date": "Date", "risks": "Risk warnings", "certification": "Analyst certification",
-        "disclaimer": "Disclaimer", "ratings": "Rating definitions",
-        "company_scale": "Company ratings", "sector_scale": "Sector ratings",
-        "endnotes": "Sources of every cited claim", "figure": "Figure", "related": "Related notes",
-        "page": "Page", "of": "of", "sample": "Sample", "regulatory": "Regulatory statement",
-        "quote_at": "at", "claim": "Claim", "horizon": "Benchmarks and horizon",
-        "source_claims": "Claims drawn from this source", "back": "Back",
-        "same_passage": "Same passage as note", "data": "data (CSV)",
-    },
-    "zh": {
-        "key_points": "投资要点", "rating": "行业评级", "company_rating": "评级",
-        "previous": "上次评级", "maintained": "维持", "upgraded": "上调", "downgraded": "下调",
-        "analysts": "分析师", "registration": "执业证书编号", "date": "日期",
-        "risks": "风险提示", "certification": "分析师声明", "disclaimer": "免责声明",
-        "ratings": "投资评级说明", "company_scale": "公司评级", "sector_scale": "行业评级",
-        "endnotes": "引用来源与原文", "figure": "图", "related": "相关报告", "page": "第",
-        "of": "页，共", "sample": "示例", "regulatory": "监管声明", "quote_at": "位置",
-        "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
-        "back": "返回", "same_passage": "原文同注", "data": "数据（CSV）",
-    },
-}
+from .schema import House
 
 
 class _RecordingLoader(BaseLoader):
@@ -144,7 +118,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     risks = [render_markdown(r, citations, inline=True) for r in note.risks]
     environment = template_environment(project)
     context = {
-        "note": note, "note_id": loaded.id, "language": language, "labels": LABELS[language],
+        "note": note, "note_id": loaded.id, "language": language, "labels": strings(language),
         "target": target, "house": house, "firm_name": getattr(house.firm.name, language),
         "date": format_date(note.date, language), "iso_date": note.date.isoformat(),
         "rating": rating, "analysts": _analysts(house, note),
@@ -219,18 +193,16 @@ def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) 
 
 
 def _rating_context(house: House, note) -> dict:
-    scale: list[Rating] = getattr(house.ratings, note.rating_scale)
-    ids = [rating.id for rating in scale]
-    current = scale[ids.index(note.rating)]
-    previous = scale[ids.index(note.previous_rating)] if note.previous_rating else None
+    ids = [rating.id for rating in rating_scale(house, note.rating_scale)]
     change = None
-    if previous is not None:
+    if note.previous_rating is not None:
         position, before = ids.index(note.rating), ids.index(note.previous_rating)
         change = "maintained" if position == before else (
             "upgraded" if position < before else "downgraded")
     language = note.language
-    return {"label": getattr(current.label, language), "id": current.id,
-            "previous": getattr(previous.label, language) if previous else None,
+    return {"label": rating_label(house, note.rating_scale, note.rating, language),
+            "id": note.rating,
+            "previous": rating_label(house, note.rating_scale, note.previous_rating, language),
             "change": change, "scale": note.rating_scale}
 
 
@@ -265,10 +237,10 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
 
 
 def _rating_tables(house: House, language: str) -> list[dict]:
-    return [{"title": LABELS[language][f"{scale}_scale"],
+    return [{"title": strings(language)[f"{scale}_scale"],
              "rows": [{"label": getattr(r.label, language),
                        "definition": getattr(r.definition, language)}
-                      for r in getattr(house.ratings, scale)]}
+                      for r in rating_scale(house, scale)]}
             for scale in ("company", "sector")]
 
 
@@ -290,7 +262,7 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
     language = source.meta.language
     environment = template_environment(project)
     html = environment.get_template("source.html").render(
-        source=source, meta=source.meta, segments=segments, labels=LABELS[language],
+        source=source, meta=source.meta, segments=segments, labels=strings(language),
         claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col}
                 for r in claims],
         language=language, date=format_date(source.meta.date, language), version=__version__)

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .findings import ProjectError
+from .errors import ProjectError
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 

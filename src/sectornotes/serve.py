@@ -80,7 +80,7 @@ class PreviewServer:
         try:
             self.httpd = _QuietServer((host, port), handler)
         except OSError as error:
-            from .findings import SectornotesError
+            from .errors import SectornotesError
 
             raise SectornotesError(f"cannot listen on {host}:{port} ({error.strerror}); "
                                    "choose another port with --port (0 picks a free one)"
@@ -96,12 +96,12 @@ class PreviewServer:
     def build_once(self, formats: tuple[str, ...], notes: tuple[str, ...] = ()) -> list[str]:
         """Build and return error lines (empty when everything built)."""
         from .build import build
-        from .findings import SectornotesError
+        from .errors import SectornotesError
 
         try:
             result = build(self.project, notes, formats=formats, jobs=self.jobs)
         except SectornotesError as error:
-            return [error.format_message()]
+            return [str(error)]
         errors = [f.format() for f in result.findings if f.severity == "error"]
         errors += [f"build/{output}: {message}" for output, message in
                    sorted(result.failed.items()) if not errors]

@@ -1,0 +1,174 @@
+"""The loaded project: every file read, validated and proved, once.
+
+`load_project` is the only way commands see a project: `check` reports its
+findings, `build` renders from it, `claims`, `find`, `diff`, `serve` and
+`distribute` read it. Loading is cached by content: asking again for a
+project whose input files did not change returns the same model without
+re-verifying anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .findings import Finding
+from .project import PACKAGE_TEMPLATES, Project
+
+if TYPE_CHECKING:
+    from .claims import ClaimRegistry
+    from .figures import LoadedFigure
+    from .notes import LoadedNote
+    from .schema import Clients, House
+    from .yamlfile import YamlDocument
+
+
+@dataclass
+class LoadedProject:
+    """A project as every command sees it, with everything `check` found in it."""
+
+    project: Project
+    findings: list[Finding]
+    registry: ClaimRegistry
+    house: House | None = None
+    figures: dict[str, LoadedFigure] = field(default_factory=dict)
+    notes: dict[str, LoadedNote] = field(default_factory=dict)
+    clients: Clients | None = None
+    clients_document: YamlDocument | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def errors_in(self, path: str) -> list[Finding]:
+        """The errors reported in one project file (path as in findings)."""
+        return [f for f in self.findings if f.path == path and f.severity == "error"]
+
+    def as_dict(self) -> dict:
+        """The JSON shape of `check --format json`."""
+        return {
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.findings) - len(self.errors),
+            "counts": self.counts,
+            "findings": [finding.as_dict() for finding in self.findings],
+        }
+
+
+def input_files(project: Project) -> list[Path]:
+    """Every file whose content can affect an output (for the no-op fast path)."""
+    files = [project.house_path]
+    for folder in (project.seeds_dir, project.figures_dir, project.notes_dir,
+                   project.root / "templates", PACKAGE_TEMPLATES):
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+def content_digest(paths: list[Path], salt: str = "") -> str:
+    """Digest of the names and contents of files (a missing file counts as missing)."""
+    digest = hashlib.sha256(salt.encode("utf-8"))
+    for path in sorted(paths):
+        digest.update(str(path).encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except (FileNotFoundError, IsADirectoryError):
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_CACHE: OrderedDict[tuple[str, bool, str], LoadedProject] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def load_project(project: Project | Path | str, strict: bool = False,
+                 cache: bool = True) -> LoadedProject:
+    """Load, validate and prove a whole project; never raises on bad input.
+
+    With `strict`, numbers typed into note prose without a citation are errors.
+    The result is cached by the content of the project's files, so a second
+    call after no edit costs one read of those files.
+    """
+    if not isinstance(project, Project):
+        project = Project(Path(project))
+    from . import __version__
+
+    key = (str(project.root), strict,
+           content_digest([*input_files(project), project.clients_path], __version__))
+    if cache and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    loaded = _load(project, strict)
+    if cache:
+        _CACHE[key] = loaded
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return loaded
+
+
+def _load(project: Project, strict: bool) -> LoadedProject:
+    from .claims import load_registry, verify_claims
+    from .clients import check_clients, load_clients
+    from .figures import check_figures, load_figures
+    from .notes import check_notes, load_notes
+
+    house, findings = load_house(project)
+    registry, registry_findings = load_registry(project)
+    findings += registry_findings
+    findings += verify_claims(registry)
+    figures, figure_findings = load_figures(project)
+    findings += figure_findings + check_figures(project, figures, registry)
+    notes, note_findings = load_notes(project)
+    findings += note_findings + check_notes(notes, registry, figures, house, strict)
+    clients, clients_document, client_findings = load_clients(project)
+    findings += client_findings
+    if clients is not None and clients_document is not None:
+        findings += check_clients(clients, clients_document, list(notes))
+    counts = {
+        "sources": len(registry.sources),
+        "claims": len(registry.claims),
+        "data_points": sum(len(r.claim.data) for r in registry.claims.values()),
+        "figures": len(figures),
+        "notes": len(notes),
+    }
+    return LoadedProject(project, sorted(set(findings)), registry, house, figures, notes,
+                         clients, clients_document, counts, strict)
+
+
+def load_house(project: Project) -> tuple[House | None, list[Finding]]:
+    """Load and validate house.yaml."""
+    from .schema import House, validate
+    from .yamlfile import FileProblem, load_yaml
+
+    display = project.relative(project.house_path)
+    if not project.house_path.is_file():
+        return None, [Finding(display, 1, 1, "house.yaml is missing: it names the firm, "
+                              "analysts, disclaimers and rating scale (see 'sectornotes init')")]
+    try:
+        document = load_yaml(project.house_path, display)
+    except FileProblem as problem:
+        return None, [problem.finding]
+    house, findings = validate(House, document)
+    return house, findings
+
+
+def require_note(model: LoadedProject, note_id: str) -> LoadedNote:
+    """The loaded note, or the one unknown-note error (a note that fails to load says so)."""
+    from .errors import SectornotesError, unknown_note
+
+    if note_id in model.notes:
+        return model.notes[note_id]
+    if (model.project.notes_dir / f"{note_id}.yaml").exists():
+        raise SectornotesError(f"{note_id}: notes/{note_id}.yaml fails check; "
+                               "run 'sectornotes check'")
+    raise unknown_note(note_id, model.notes)
