@@ -119,21 +119,13 @@ def claims_command(context: click.Context, query: str | None, source_ids: tuple[
                    tags: tuple[str, ...], metric: str | None, kind: str | None, unused: bool,
                    cited_by: str | None, output_format: str) -> None:
     """List and search claims. QUERY matches id, text and quote (case-insensitive)."""
-    from .listing import ClaimFilter, claim_usage, format_claims, select_claims
+    from .listing import ClaimFilter, format_claims, query_claims
+    from .model import load_project
 
-    registry, notes, used = claim_usage(_project(context))
-    only = None
-    if cited_by is not None:
-        if cited_by not in notes:
-            from .findings import did_you_mean
-
-            raise click.BadParameter(f"unknown note '{cited_by}'{did_you_mean(cited_by, notes)}",
-                                     param_hint="--cited-by")
-        only = frozenset(notes[cited_by])
-    exclude = frozenset(used) if unused else frozenset()
-    claim_filter = ClaimFilter(query, source_ids, tags, metric, kind, only, exclude)
-    selected = select_claims(registry, claim_filter)
-    click.echo(format_claims(registry, selected, output_format))
+    model = load_project(_project(context))
+    claim_filter = ClaimFilter(query, source_ids, tags, metric, kind)
+    selected = query_claims(model, claim_filter, cited_by=cited_by, unused=unused)
+    click.echo(format_claims(model.registry, selected, output_format))
 
 
 @cli.command("find")
@@ -147,11 +139,10 @@ def find_command(context: click.Context, text: str, limit: int) -> None:
     The skeleton quotes the whole sentence verbatim and proposes a data point
     (value and unit) for every number in it; fill in the TODOs.
     """
-    from .claims import load_registry
     from .finder import find_in_sources, skeleton
+    from .model import load_project
 
-    registry, _ = load_registry(_project(context))
-    matches = find_in_sources(registry, text, limit)
+    matches = find_in_sources(load_project(_project(context)).registry, text, limit)
     for match in matches:
         click.echo(skeleton(match) + "\n")
     click.echo(f"{len(matches)} match(es) for '{text}'", err=True)

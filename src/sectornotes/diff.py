@@ -78,9 +78,9 @@ def materialize(project: Project, revision: str, into: Path) -> Path:
 
 
 def _snapshot(root: Path, note_id: str, label: str):
-    from .check import check
+    from .model import load_project
 
-    report = check(Project(root))
+    report = load_project(Project(root), cache=False)
     if note_id not in report.notes:
         raise DiffError(f"note '{note_id}' does not exist (or fails to load) in {label}")
     return report
@@ -122,9 +122,9 @@ def compare(old, new, note_id: str, old_label: str, new_label: str) -> NoteDiff:
 
 def _label(report, note, name: str, value) -> str:
     if name in ("rating", "previous_rating") and value and report.house is not None:
-        scale = {r.id: r for r in getattr(report.house.ratings, note.rating_scale)}
-        if value in scale:
-            return getattr(scale[value].label, note.language)
+        from .i18n import rating_label
+
+        return rating_label(report.house, note.rating_scale, value, note.language) or ""
     return "" if value is None else str(value)
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .claims import ClaimRegistry, RegisteredClaim
+
+if TYPE_CHECKING:
+    from .model import LoadedProject
 
 
 @dataclass(frozen=True)
@@ -40,20 +44,32 @@ class ClaimFilter:
         return True
 
 
-def claim_usage(project) -> tuple[ClaimRegistry, dict[str, list[str]], set[str]]:
-    """The registry, the claims each note cites, and every claim used by a note or figure."""
-    from .claims import load_registry
-    from .figures import figure_claim_ids, load_figures
-    from .notes import cited_claim_ids, load_notes
+def claim_usage(model: LoadedProject) -> tuple[dict[str, list[str]], set[str]]:
+    """The claims each note cites, and every claim used by a note or figure."""
+    from .figures import figure_claim_ids
+    from .notes import cited_claim_ids
 
-    registry, _ = load_registry(project)
-    notes, _ = load_notes(project)
-    figures, _ = load_figures(project)
-    cited = {note_id: cited_claim_ids(loaded.spec) for note_id, loaded in notes.items()}
+    cited = {note_id: cited_claim_ids(loaded.spec) for note_id, loaded in model.notes.items()}
     used = {claim for claims in cited.values() for claim in claims}
-    for loaded in figures.values():
-        used.update(figure_claim_ids(loaded.spec, registry))
-    return registry, cited, used
+    for loaded in model.figures.values():
+        used.update(figure_claim_ids(loaded.spec, model.registry))
+    return cited, used
+
+
+def query_claims(model: LoadedProject, claim_filter: ClaimFilter | None = None, *,
+                 cited_by: str | None = None, unused: bool = False) -> list[RegisteredClaim]:
+    """The claims `sectornotes claims` lists: filtered, cited by a note, or unused."""
+    from .model import require_note
+
+    claim_filter = claim_filter or ClaimFilter()
+    if cited_by is not None or unused:
+        cited, used = claim_usage(model)
+        if cited_by is not None:
+            require_note(model, cited_by)
+            claim_filter = replace(claim_filter, only_ids=frozenset(cited[cited_by]))
+        if unused:
+            claim_filter = replace(claim_filter, exclude_ids=claim_filter.exclude_ids | used)
+    return select_claims(model.registry, claim_filter)
 
 
 def select_claims(registry: ClaimRegistry, claim_filter: ClaimFilter) -> list[RegisteredClaim]:

@@ -18,6 +18,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from . import outputs
+from .i18n import rating_label
 from .project import Project
 
 WATCHED = ("seeds", "figures", "notes", "templates", "house.yaml")
@@ -166,24 +168,22 @@ class PreviewServer:
     # ------------------------------------------------------------ pages
 
     def index_page(self) -> bytes:
-        from .check import check
+        from .model import load_project
 
-        report = check(self.project)
+        report = load_project(self.project)
         house = report.house
         rows = []
         for note_id, loaded in sorted(report.notes.items()):
             note = loaded.spec
             rating = note.rating
             if house is not None:
-                scale = {r.id: r for r in getattr(house.ratings, note.rating_scale)}
-                if rating in scale:
-                    rating = getattr(scale[rating].label, note.language)
-            built = self.state.built_at.get(f"html/{note_id}.html") or _modified(
-                self.project.build_dir / "html" / f"{note_id}.html")
+                rating = rating_label(house, note.rating_scale, rating, note.language) or rating
+            built = self.state.built_at.get(outputs.note_html(note_id)) or _modified(
+                self.project.build_dir / outputs.note_html(note_id))
             rows.append(
-                f"<tr><td><a href='/html/{note_id}.html'>{html.escape(note.title)}</a></td>"
+                f"<tr><td><a href='/{outputs.note_html(note_id)}'>{html.escape(note.title)}</a></td>"
                 f"<td>{html.escape(rating)}</td><td>{note.status}</td><td>{built}</td>"
-                f"<td><a href='/pdf/{note_id}.pdf'>PDF</a></td></tr>")
+                f"<td><a href='/{outputs.note_pdf(note_id)}'>PDF</a></td></tr>")
         body = ("<h1>sectornotes preview</h1><table><tr><th>Note</th><th>Rating</th>"
                 "<th>Status</th><th>Last build</th><th></th></tr>" + "".join(rows) + "</table>")
         page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>sectornotes preview"
