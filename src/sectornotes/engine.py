@@ -1,9 +1,12 @@
-"""The build engine's memory: what each output was built from, and why it is stale.
+"""The build engine's memory and contract: state, hashes, jobs and the stage interface.
 
 Every output records the hashes of exactly the inputs it read (claims by id,
 figure specs, templates, house.yaml keys, the tool version). An output is
 rebuilt only when one of those hashes changed, the output is missing, or it
 was altered on disk; `--explain` prints those reasons, doit-style.
+
+Stages (stages.py) see only a `BuildContext` and return `Job`s; the engine
+(build.py) decides which jobs are stale, runs them and records their outputs.
 """
 
 from __future__ import annotations
@@ -12,12 +15,19 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__
 from .atomic import write_text_atomic
 from .errors import SectornotesError
+from .project import PACKAGE_TEMPLATES, Project
+
+if TYPE_CHECKING:
+    from .model import LoadedProject
+    from .notes import LoadedNote
 
 STATE_VERSION = 1
 
@@ -163,10 +173,120 @@ class BuildLock:
         self.handle.close()
 
 
-def project_fingerprint(paths: list[Path]) -> str:
+def project_fingerprint(project: Project) -> str:
     """Digest of the content of every input file (the no-op fast path compares it)."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(paths):
-        digest.update(str(path).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return digest.hexdigest()
+    from .model import content_digest, input_files
+
+    return content_digest(input_files(project), __version__)
+
+
+def template_inputs(project: Project, names: Iterable[str]) -> dict[str, str]:
+    """One hash per template file, the project's override winning over the package's."""
+    inputs = {}
+    for name in names:
+        override = project.root / "templates" / name
+        path = override if override.is_file() else PACKAGE_TEMPLATES / name
+        inputs[f"template:{name}"] = hash_file(path) or "missing"
+    return inputs
+
+
+# ---------------------------------------------------------------- the stage contract
+
+
+@dataclass
+class Produced:
+    """What a job made: its outputs' bytes, and what rendering them actually read."""
+
+    contents: dict[str, bytes]
+    templates: list[str] = field(default_factory=list)  # template files loaded, hashed as inputs
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Offload:
+    """Heavy work for a worker process: `function(*args)` there, then `finish(value)` here.
+
+    `function` and `args` must be picklable (a module-level function, plain data).
+    """
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    finish: Callable[[Any], Produced]
+
+
+@dataclass
+class Job:
+    """One unit of work producing one or more outputs (paths relative to build/)."""
+
+    outputs: list[str]
+    inputs: dict[str, str] = field(default_factory=dict)
+    run: Callable[[], Produced | Offload] | None = None  # cheap part, in this process
+    blocked: str | None = None  # why it cannot be built (fails check, a figure failed …)
+    templates: list[str] = field(default_factory=list)  # templates it read last time
+
+
+class Stage(Protocol):
+    """A kind of output. The engine plans stages in order, each after the previous ran."""
+
+    name: str
+
+    def plan(self, context: BuildContext) -> list[Job]:
+        """The jobs for the outputs this build wants (stale or not)."""
+        ...
+
+    def live_outputs(self, model: LoadedProject) -> set[str]:
+        """Every output this stage should have for the project as it is (others are removed)."""
+        ...
+
+
+class BuildContext:
+    """What a stage may know about a build: the project model and input hashes."""
+
+    def __init__(self, model: LoadedProject, notes: dict[str, LoadedNote],
+                 targets: tuple[str, ...], formats: tuple[str, ...], state: State,
+                 failed: Mapping[str, str]):
+        self.model = model
+        self.project = model.project
+        self.notes = notes  # the notes this build is for
+        self.targets = targets
+        self.formats = formats
+        self.failed = failed  # outputs that failed earlier in this build, with why
+        self._state = state
+        self._claim_hashes: dict[str, str] = {}
+        self._house: dict[str, Any] | None = None
+
+    def claim_hash(self, claim_id: str) -> str:
+        """Everything about a claim an output can show: its fields, source and quote position."""
+        if claim_id not in self._claim_hashes:
+            registry = self.model.registry
+            registered = registry.claims[claim_id]
+            source = registry.sources[registered.source_id]
+            self._claim_hashes[claim_id] = hash_json({
+                "claim": registered.claim.model_dump(mode="json"),
+                "source": source.meta.model_dump(mode="json"), "seed": source.id,
+                "at": [registered.quote_line, registered.quote_col]})
+        return self._claim_hashes[claim_id]
+
+    def claim_inputs(self, claim_ids: Iterable[str]) -> dict[str, str]:
+        """One input per claim."""
+        return {f"claim:{claim_id}": self.claim_hash(claim_id) for claim_id in sorted(claim_ids)}
+
+    def house_inputs(self, keys: Iterable[str]) -> dict[str, str]:
+        """One hash per house.yaml key an output uses."""
+        if self._house is None:
+            assert self.model.house is not None  # the engine builds nothing without it
+            self._house = self.model.house.model_dump(mode="json")
+        return {f"house:{key}": hash_json(self._house[key]) for key in keys}
+
+    def template_inputs(self, names: Iterable[str]) -> dict[str, str]:
+        """One hash per template file, the project's override winning over the package's."""
+        return template_inputs(self.project, names)
+
+    def previous_templates(self, output: str, default: list[str]) -> list[str]:
+        """The templates an output's last render read (a render may load fewer or more)."""
+        record = self._state.outputs.get(output)
+        return record.templates if record and record.templates else default
+
+    def output_hash(self, output: str) -> str:
+        """The current content hash of another output, 'pending' when not built yet."""
+        return hash_file(self.project.build_dir / output) or "pending"
