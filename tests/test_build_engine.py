@@ -1,4 +1,4 @@
-"""The build engine on real builds: exactly the dependents of an edit are rebuilt."""
+"""The build engine with PDFs, processes and locks (the HTML-only engine tests are in unit/)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sectornotes.cli import cli
 from sectornotes.engine import BuildLock
 from sectornotes.project import Project
 
-from .conftest import output_hashes
+from .conftest import edit_file, output_hashes, replaced
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,6 @@ ALL_OUTPUTS = {
 
 def changed(before: dict, after: dict) -> set[str]:
     return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ def test_noop_build_rebuilds_nothing(built):
 
 def test_editing_one_claim_rebuilds_only_its_dependents(built):
     before = output_hashes(built)
-    edit(built / "seeds/auto-outlook.yaml", "text: 国内汽车销量预计达到 3,344 万辆，同比增长 6.4%。",
+    edit_file(built / "seeds/auto-outlook.yaml", "text: 国内汽车销量预计达到 3,344 万辆，同比增长 6.4%。",
          "text: 国内汽车销量预计 2025 年达到 3,344 万辆。")
     result = build(Project(built))
     assert sorted(result.built) == ["html/auto-note.html", "pdf/auto-note.pdf",
@@ -81,45 +75,6 @@ def test_editing_one_claim_rebuilds_only_its_dependents(built):
     assert result.reasons["pdf/auto-note.pdf"] == ["claim china-auto-sales-2025e changed"]
 
 
-def test_editing_a_plotted_claim_rebuilds_figure_and_note(built):
-    edit(built / "seeds/capex-review.yaml", "Big-4 capex reached $58.86bn",
-         "The Big-4 spent $58.86bn")
-    result = build(Project(built))
-    assert sorted(result.built) == ["data/big4-growth.csv", "figures/big4-growth.svg",
-                                    "html/capex-note.html", "pdf/capex-note.pdf",
-                                    "sources/capex-review.html"]
-
-
-def test_reformatting_yaml_and_touching_files_rebuild_nothing(built):
-    before = output_hashes(built)
-    note = built / "notes/capex-note.yaml"
-    edit(note, "analysts: [lin-mei]", "# signed by\nanalysts:\n  - lin-mei")
-    edit(built / "seeds/capex-review.yaml", "tags: [tech, capex]", "tags:\n      - tech\n      - capex")
-    for path in built.rglob("*.yaml"):
-        os.utime(path, (time.time() + 100, time.time() + 100))
-    result = build(Project(built))
-    assert result.built == []
-    assert output_hashes(built) == before
-
-
-def test_editing_an_unused_claim_only_refreshes_its_source_page(built):
-    edit(built / "seeds/auto-outlook.yaml", "Nobody cites this claim.", "Still nobody cites it.")
-    result = build(Project(built))
-    assert result.built == ["sources/auto-outlook.html"]
-
-
-def test_explain_names_template_and_version_changes(built, monkeypatch):
-    (built / "templates").mkdir()
-    package_css = Path(engine.__file__).parent / "templates" / "note.css"
-    (built / "templates/note.css").write_text(package_css.read_text() + "\nh1 { color: red; }\n")
-    result = build(Project(built), formats=("html",))
-    assert result.reasons["html/capex-note.html"] == ["template note.css changed"]
-    monkeypatch.setattr(engine, "__version__", "99.0")
-    result = build(Project(built), dry_run=True)
-    assert result.reasons["pdf/auto-note.pdf"][0] == "sectornotes upgraded"
-    assert result.built == []
-
-
 def test_dry_run_writes_nothing_and_explains_missing_outputs(sample_project):
     result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -127,19 +82,8 @@ def test_dry_run_writes_nothing_and_explains_missing_outputs(sample_project):
     assert not (sample_project / "build").exists()
 
 
-def test_deleted_note_and_figure_outputs_are_removed(built):
-    (built / "notes/capex-note.yaml").unlink()
-    (built / "figures/big4-growth.yaml").unlink()
-    result = build(Project(built))
-    assert sorted(result.removed) == ["data/big4-growth.csv", "figures/big4-growth.svg",
-                                      "html/capex-note.html", "pdf/capex-note.pdf"]
-    assert not (built / "build/pdf/capex-note.pdf").exists()
-    manifest = json.loads((built / "build/manifest.json").read_text())
-    assert "pdf/capex-note.pdf" not in manifest["outputs"]
-
-
 def test_a_failing_note_does_not_stop_the_others(sample_project):
-    edit(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
+    edit_file(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
          "[@china-auto-sales-2052e]。\"")
     result = build(Project(sample_project))
     assert not result.ok
@@ -151,7 +95,7 @@ def test_a_failing_note_does_not_stop_the_others(sample_project):
 
 
 def test_cli_build_reports_failure_and_exit_code(sample_project):
-    edit(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
+    edit_file(sample_project / "notes/auto-note.yaml", "[@china-auto-sales-2025e]。\"",
          "[@china-auto-sales-2052e]。\"")
     result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--format", "html"])
     assert result.exit_code == 1
@@ -232,7 +176,7 @@ def test_a_template_override_added_later_is_used_by_a_long_running_process(built
     (built / "templates").mkdir()
     package_html = Path(engine.__file__).parent / "templates" / "note.html"
     (built / "templates/note.html").write_text(
-        package_html.read_text().replace("<main>", "<main data-override='yes'>"))
+        replaced(package_html.read_text(), "<main>", "<main data-override='yes'>"))
     result = build(Project(built), formats=("html",))
     assert result.reasons["html/capex-note.html"] == ["template note.html changed"]
     assert "data-override='yes'" in (built / "build/html/capex-note.html").read_text()

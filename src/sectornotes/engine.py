@@ -86,10 +86,14 @@ class State:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
             return cls()  # a lost or damaged state only means rebuilding
-        if raw.get("state_version") != STATE_VERSION:
-            return cls()
-        outputs = {name: OutputRecord(**record) for name, record in raw["outputs"].items()}
-        return cls(outputs, raw.get("fingerprint"))
+        try:
+            if raw.get("state_version") != STATE_VERSION:
+                return cls()
+            outputs = {str(name): OutputRecord(**record) for name, record in raw["outputs"].items()}
+            fingerprint = raw.get("fingerprint")
+            return cls(outputs, fingerprint if isinstance(fingerprint, str) else None)
+        except (AttributeError, TypeError, KeyError):
+            return cls()  # valid JSON of the wrong shape: also only a rebuild
 
     def save(self, path: Path) -> None:
         payload = {"state_version": STATE_VERSION, "fingerprint": self.fingerprint,
