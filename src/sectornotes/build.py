@@ -118,7 +118,7 @@ def _outputs_intact(project: Project, state: State) -> bool:
 
 
 def _write_manifest(project: Project, state: State) -> None:
-    from . import __version__
+    from .version import __version__
 
     records = {name: {"sha256": r.sha256, "size": r.size, "inputs": dict(sorted(r.inputs.items()))}
                for name, r in sorted(state.outputs.items())}

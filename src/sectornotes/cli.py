@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import EXIT_FAILED, SectornotesError
 from .project import Project
+from .version import __version__
 
 FORMATS = click.Choice(["text", "json"])
 

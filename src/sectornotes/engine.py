@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__
 from .atomic import write_text_atomic
 from .errors import SectornotesError
 from .project import PACKAGE_TEMPLATES, Project
+from .version import __version__
 
 if TYPE_CHECKING:
     from .model import LoadedProject

@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .claims import ClaimRegistry, RegisteredClaim
-
 if TYPE_CHECKING:
+    from .claims import ClaimRegistry, RegisteredClaim
     from .model import LoadedProject
 
 

@@ -101,7 +101,7 @@ def load_project(project: Project | Path | str, strict: bool = False,
     """
     if not isinstance(project, Project):
         project = Project(Path(project))
-    from . import __version__
+    from .version import __version__
 
     key = (str(project.root), strict,
            content_digest([*input_files(project), project.clients_path], __version__))

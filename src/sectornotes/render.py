@@ -14,7 +14,6 @@ from pathlib import Path
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
-from . import __version__
 from .claims import ClaimRegistry, Source
 from .figures import LoadedFigure, figure_claim_ids, filtered_points
 from .formatting import format_date, format_point, source_line
@@ -24,6 +23,7 @@ from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
 from .quotes import normalize
 from .schema import House
+from .version import __version__
 
 
 class _RecordingLoader(BaseLoader):

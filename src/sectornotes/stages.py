@@ -47,7 +47,7 @@ def _figure_worker(figure_id: str, spec: Any, rows: list[dict], house: Any,
     return output.svg, output.csv
 
 
-def _pdf_worker(html: str, base_dir: str, root: str, attachments: list[PdfAttachment],
+def render_pdf_worker(html: str, base_dir: str, root: str, attachments: list[PdfAttachment],
                 created: Any) -> tuple[bytes, list[str], list[str]]:
     from .pdf import render_pdf
 
@@ -181,7 +181,7 @@ class NoteStage:
         job.inputs = _note_inputs(context, note_id, templates)
         if self.fmt == "html":
             def run_html() -> Produced:
-                rendered = _render(context, note_id, "html")
+                rendered = render_note_page(context.model, note_id, "html")
                 return Produced({output: rendered.html.encode("utf-8")},
                                 sorted(rendered.templates))
 
@@ -190,19 +190,13 @@ class NoteStage:
         job.inputs.update(_figure_output_inputs(context, note_id))
 
         def run_pdf() -> Offload:
-            rendered = _render(context, note_id, "pdf")
-            args = (rendered.html, str(context.project.build_dir / "html"),
-                    str(context.project.root), _attachments(context, note_id, rendered),
-                    context.notes[note_id].spec.date)
+            rendered = render_note_page(context.model, note_id, "pdf")
 
             def finish(value: tuple[bytes, list[str], list[str]]) -> Produced:
-                pdf_bytes, refused, warnings = value
-                if refused:
-                    raise SectornotesError(f"refused to fetch {refused[0]}: only files inside "
-                                           "the project are allowed")
+                pdf_bytes, warnings = pdf_from_worker(value)
                 return Produced({output: pdf_bytes}, sorted(rendered.templates), warnings)
 
-            return Offload(_pdf_worker, args, finish)
+            return Offload(render_pdf_worker, pdf_job_args(context.model, note_id, rendered), finish)
 
         job.run = run_pdf
         return job
@@ -227,7 +221,7 @@ def _note_inputs(context: BuildContext, note_id: str, templates: list[str]) -> d
     inputs = {f"note:{note_id}": hash_json(loaded.spec.model_dump(mode="json")),
               **context.house_inputs(NOTE_HOUSE_KEYS),
               **context.template_inputs(templates), **tool_inputs()}
-    for related_id, title in _related_titles(context, note_id).items():
+    for related_id, title in related_titles(model, note_id).items():
         inputs[f"related:{related_id}"] = hash_json(title)
     claim_ids = set(cited_claim_ids(loaded.spec))
     for figure_id in embedded_figure_ids(loaded.spec):
@@ -248,24 +242,26 @@ def _figure_output_inputs(context: BuildContext, note_id: str) -> dict[str, str]
     return inputs
 
 
-def _related_titles(context: BuildContext, note_id: str) -> dict[str, str]:
-    notes = context.model.notes
-    return {r: notes[r].spec.title for r in context.notes[note_id].spec.related if r in notes}
+def related_titles(model: LoadedProject, note_id: str) -> dict[str, str]:
+    """Titles of the notes a note lists as related (they show in its page)."""
+    notes = model.notes
+    return {r: notes[r].spec.title for r in notes[note_id].spec.related if r in notes}
 
 
-def _render(context: BuildContext, note_id: str, target: str) -> Rendered:
+def render_note_page(model: LoadedProject, note_id: str, target: str) -> Rendered:
+    """A note's HTML, for its web page (`target` html) or for its PDF (`target` pdf)."""
     from .render import render_note
 
-    model = context.model
     assert model.house is not None
-    return render_note(context.project, context.notes[note_id], model.registry, model.figures,
-                       model.house, target, _related_titles(context, note_id))
+    return render_note(model.project, model.notes[note_id], model.registry, model.figures,
+                       model.house, target, related_titles(model, note_id))
 
 
-def _attachments(context: BuildContext, note_id: str, rendered: Rendered) -> list[PdfAttachment]:
+def pdf_attachments(model: LoadedProject, note_id: str, rendered: Rendered) -> list[PdfAttachment]:
+    """Files embedded in a note's PDF: its claims as JSON and each figure's data as CSV."""
     from .pdf import PdfAttachment
 
-    registry = context.model.registry
+    registry = model.registry
     claims = []
     for claim_id in rendered.claim_ids:
         registered = registry.claims[claim_id]
@@ -278,8 +274,23 @@ def _attachments(context: BuildContext, note_id: str, rendered: Rendered) -> lis
         {"note": note_id, "claims": claims}, ensure_ascii=False, indent=2,
         sort_keys=True).encode("utf-8"), "Every claim cited in the note, with its quote")]
     for figure_id in rendered.figure_ids:
-        csv_path = context.project.build_dir / outputs.figure_csv(figure_id)
+        csv_path = model.project.build_dir / outputs.figure_csv(figure_id)
         if csv_path.is_file():
             files.append(PdfAttachment(f"{figure_id}.csv", csv_path.read_bytes(),
                                        f"Data plotted in figure {figure_id}"))
     return files
+
+
+def pdf_job_args(model: LoadedProject, note_id: str, rendered: Rendered) -> tuple[Any, ...]:
+    """What `render_pdf` needs for a note, as plain data for a worker process."""
+    return (rendered.html, str(model.project.build_dir / "html"), str(model.project.root),
+            pdf_attachments(model, note_id, rendered), model.notes[note_id].spec.date)
+
+
+def pdf_from_worker(value: tuple[bytes, list[str], list[str]]) -> tuple[bytes, list[str]]:
+    """A rendered PDF and its warnings; a refused fetch fails the PDF."""
+    pdf_bytes, refused, warnings = value
+    if refused:
+        raise SectornotesError(f"refused to fetch {refused[0]}: only files inside the project "
+                               "are allowed")
+    return pdf_bytes, warnings
