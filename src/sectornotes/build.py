@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import outputs
@@ -93,7 +95,7 @@ def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_ru
     return result
 
 
-def _build_locked(project: Project, state_path, targets: tuple[str, ...], jobs: int,
+def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], jobs: int,
                   formats: tuple[str, ...], force: bool, reporter: Reporter,
                   stages: list[Stage] | None) -> BuildResult:
     for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
@@ -227,7 +229,7 @@ class _Engine:
         if isinstance(produced, Produced):
             self._record(job, reasons, produced, time.perf_counter() - started)
 
-    def _attempt(self, job: Job, function, *args: Any) -> Any:
+    def _attempt(self, job: Job, function: Callable[..., Any], *args: Any) -> Any:
         try:
             return function(*args)
         except Exception as error:  # one failing output must not stop the rest

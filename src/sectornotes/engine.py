@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from .atomic import write_text_atomic
 from .errors import SectornotesError
@@ -153,28 +153,31 @@ class BuildLock:
 
     def __init__(self, state_dir: Path):
         self.path = state_dir / "lock"
-        self.handle = None
+        self.handle: TextIO | None = None
 
     def __enter__(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
+        handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "unknown"
-            self.handle.close()
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
             raise BuildLocked(f"another build is running in this project (pid {holder}); "
                               "wait for it to finish and run the build again") from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self.handle = handle
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+    def __exit__(self, *exc_info: object) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
 
 
 def project_fingerprint(project: Project) -> str:

@@ -23,5 +23,5 @@ class Finding:
         """The `path:line:col: error: message` form editors and CI understand."""
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -53,7 +53,7 @@ class LoadedProject:
         """The errors reported in one project file (path as in findings)."""
         return [f for f in self.findings if f.path == path and f.severity == "error"]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The JSON shape of `check --format json`."""
         return {
             "ok": self.ok,
@@ -159,7 +159,7 @@ def load_house(project: Project) -> tuple[House | None, list[Finding]]:
     except FileProblem as problem:
         return None, [problem.finding]
     house, findings = validate(House, document)
-    return house, findings
+    return (house if isinstance(house, House) else None), findings
 
 
 def require_note(model: LoadedProject, note_id: str) -> LoadedNote:

@@ -38,7 +38,7 @@ def default_stages() -> list[Stage]:
     return [FigureStage(), SourceStage(), NoteStage("html"), NoteStage("pdf")]
 
 
-def _figure_worker(figure_id: str, spec: Any, rows: list[dict], house: Any,
+def _figure_worker(figure_id: str, spec: Any, rows: list[dict[str, Any]], house: Any,
                    figures_dir: str) -> tuple[bytes | None, bytes]:
     from .charts import ChartStyle, build_figure
 
