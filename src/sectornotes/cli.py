@@ -8,12 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import EXIT_FAILED, SectornotesError
 from .project import Project
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .diff import NoteDiff
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -23,7 +28,7 @@ class LibraryError(click.ClickException):
 
     def __init__(self, error: SectornotesError):
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
 
 
 class SectornotesGroup(click.Group):
@@ -183,7 +188,7 @@ def diff_command(context: click.Context, old: str, new: str, notes: tuple[str, .
     _print_diffs([diff_note(project, old, new, note_id) for note_id in note_ids], output_format)
 
 
-def _print_diffs(diffs, output_format: str) -> None:
+def _print_diffs(diffs: list[NoteDiff], output_format: str) -> None:
     from .diff import format_diff
 
     if output_format == "json":
@@ -262,7 +267,7 @@ def build_command(context: click.Context, notes: tuple[str, ...], jobs: int, dry
         sys.exit(EXIT_FAILED)
 
 
-def _summary(result) -> str:
+def _summary(result: BuildResult) -> str:
     if result.dry_run:
         return f"{len(result.reasons)} output(s) would be rebuilt, {len(result.fresh)} up to date"
     parts = [f"built {len(result.built)}", f"up to date {len(result.fresh)}"]

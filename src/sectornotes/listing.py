@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .claims import ClaimRegistry, RegisteredClaim
@@ -96,7 +96,7 @@ def format_claims(registry: ClaimRegistry, selected: list[RegisteredClaim],
     return "\n".join(lines)
 
 
-def _as_dict(registered: RegisteredClaim) -> dict:
+def _as_dict(registered: RegisteredClaim) -> dict[str, Any]:
     data = registered.claim.model_dump(mode="json", exclude_none=True)
     data["source"]["seed"] = registered.source_id
     return data
