@@ -87,7 +87,7 @@ def bench_sample(workdir: Path) -> None:
 
 
 def _claim_cited_by_one_note(project: Path) -> tuple[str, str]:
-    from sectornotes.check import check
+    from sectornotes.api import check
     from sectornotes.figures import figure_claim_ids
     from sectornotes.notes import cited_claim_ids
     from sectornotes.project import Project
@@ -107,7 +107,7 @@ def _pdf_render_time(project: Path) -> dict[str, float]:
     code = f"""
 import datetime, time
 from pathlib import Path
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.project import Project
 from sectornotes.render import render_note
 from sectornotes.pdf import render_pdf

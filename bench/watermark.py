@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from sectornotes.check import check  # noqa: E402
+from sectornotes.api import check  # noqa: E402
 from sectornotes.distribute import stamp_copies  # noqa: E402
 from sectornotes.pdf import render_pdf  # noqa: E402
 from sectornotes.project import Project  # noqa: E402

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from sectornotes import engine
-from sectornotes.build import build
 from sectornotes.cli import cli
-from sectornotes.engine import BuildLock
+from sectornotes.engine import build
 from sectornotes.project import Project
+from sectornotes.state import BuildLock
 
 from .conftest import edit_file, output_hashes, replaced
 

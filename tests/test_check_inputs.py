@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.cli import cli
 from sectornotes.project import Project
 

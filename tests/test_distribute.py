@@ -16,10 +16,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from sectornotes.build import build
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.cli import cli
 from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute
+from sectornotes.engine import build
 from sectornotes.ledger import Ledger
 from sectornotes.project import Project
 

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.build import build
 from sectornotes.cli import cli
+from sectornotes.engine import build
 from sectornotes.project import Project
 
 from .conftest import snapshot

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from sectornotes.build import build
+from sectornotes.api import check
 from sectornotes.charts import ChartStyle, build_figure
-from sectornotes.check import check
+from sectornotes.engine import build
 from sectornotes.figures import figure_rows
 from sectornotes.numbers import as_decimal
 from sectornotes.project import Project
@@ -133,7 +133,7 @@ def test_editing_prose_rebuilds_html_without_pandas_or_matplotlib(sample_project
     build(Project(sample_project), formats=("html",))
     note = sample_project / "notes/capex-note.yaml"
     note.write_text(note.read_text().replace("Demand may disappoint.", "Demand may slow."))
-    code = ("import sys\nfrom sectornotes.build import build\nfrom sectornotes.project import "
+    code = ("import sys\nfrom sectornotes.engine import build\nfrom sectornotes.project import "
             "Project\nresult = build(Project('.'), formats=('html',))\n"
             "print(sorted(result.built), sorted(m for m in ('pandas', 'matplotlib') "
             "if m in sys.modules))")

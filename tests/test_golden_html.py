@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes.build import build
+from sectornotes.engine import build
 from sectornotes.project import PACKAGE_TEMPLATES, Project
 
 from .conftest import replaced

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.formatting import format_quantity
 from sectornotes.markdown import Citations, plain_text, render_markdown
 from sectornotes.project import Project
@@ -56,7 +56,7 @@ def test_plain_text_for_emails(sample_project):
 
 
 def test_rating_labels_interpolate(sample_project):
-    from sectornotes.build import build
+    from sectornotes.engine import build
 
     note = sample_project / "notes/auto-note.yaml"
     note.write_text(note.read_text(encoding="utf-8").replace(

@@ -6,9 +6,9 @@ import socket
 
 from click.testing import CliRunner
 
-from sectornotes.build import build
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.cli import cli
+from sectornotes.engine import build
 from sectornotes.project import Project
 
 from .conftest import FIGURE_YAML, SEED_YAML

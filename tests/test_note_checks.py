@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.check import check
+from sectornotes.api import check
 from sectornotes.project import Project
 
 from .conftest import NOTE_EN_YAML

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sectornotes.build import build
-from sectornotes.check import check
+from sectornotes.api import check
+from sectornotes.engine import build
 from sectornotes.notes import cited_claim_ids
 from sectornotes.project import Project
 

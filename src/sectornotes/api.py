@@ -15,8 +15,8 @@ from .errors import SectornotesError
 from .project import Project
 
 if TYPE_CHECKING:
-    from .build import BuildResult, Reporter
     from .claims import RegisteredClaim
+    from .engine import BuildResult, Reporter
     from .model import LoadedProject
 
 ProjectLike = Project | Path | str
@@ -46,7 +46,7 @@ def build(project: ProjectLike = ".", notes: tuple[str, ...] | list[str] = (),
           dry_run: bool = False, force: bool = False,
           reporter: Reporter | None = None) -> BuildResult:
     """`sectornotes build`: bring the outputs of every note (or of `notes`) up to date."""
-    from .build import build as run_build
+    from .engine import build as run_build
 
     return run_build(_as_project(project), tuple(notes), jobs=jobs, dry_run=dry_run,
                      formats=tuple(formats), force=force, reporter=reporter)

@@ -17,8 +17,8 @@ from .project import Project
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .build import BuildResult
     from .diff import NoteDiff
+    from .engine import BuildResult
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -88,7 +88,7 @@ def check_command(context: click.Context, output_format: str, strict: bool) -> N
     its quote with its unit; no two claims may state the same metric, entity
     and period with different values.
     """
-    from .check import check
+    from .api import check
 
     report = check(_project(context), strict=strict)
     if output_format == "json":
@@ -242,7 +242,7 @@ def build_command(context: click.Context, notes: tuple[str, ...], jobs: int, dry
     Outputs go to build/: html/, pdf/, figures/, data/, sources/ and
     manifest.json. A note that fails is reported and the others still build.
     """
-    from .build import FORMATS, build
+    from .engine import FORMATS, build
     from .progress import make_reporter
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())

@@ -226,7 +226,7 @@ def diff_manifests(old_path: Path, new_path: Path, note_id: str) -> NoteDiff:
     """
     import json
 
-    from .engine import describe_input
+    from .state import describe_input
 
     old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (old_path, new_path))
     result = NoteDiff(note_id, str(old_path), str(new_path))

@@ -111,10 +111,10 @@ class DistributionResult:
 
 def plan_note(project: Project, note_id: str, today: dt.date, report=None) -> NotePlan:
     """Check that the note may go out and list its recipients; raise DistributionRefused."""
-    from .build import build
-    from .check import check
+    from .api import check
     from .clients import entitlement, load_clients
-    from .engine import hash_file
+    from .engine import build
+    from .state import hash_file
 
     report = report or check(project)
     if note_id not in report.notes:
@@ -378,7 +378,7 @@ def distribute(project: Project, note_ids: tuple[str, ...], settings: SmtpSettin
                today: dt.date, dry_run: bool = False, retry_delays=DEFAULT_RETRY_DELAYS,
                log: Callable[[str], None] = print) -> DistributionResult:
     """Plan every note first (refusing before anything is sent), then deliver."""
-    from .check import check
+    from .api import check
 
     report = check(project)
     result = DistributionResult()

@@ -1,201 +1,45 @@
-"""The build engine's memory and contract: state, hashes, jobs and the stage interface.
+"""The build engine: stages plan jobs, the engine decides, runs and records them.
 
-Every output records the hashes of exactly the inputs it read (claims by id,
-figure specs, templates, house.yaml keys, the tool version). An output is
-rebuilt only when one of those hashes changed, the output is missing, or it
-was altered on disk; `--explain` prints those reasons, doit-style.
-
-Stages (stages.py) see only a `BuildContext` and return `Job`s; the engine
-(build.py) decides which jobs are stale, runs them and records their outputs.
+Stages (stages.py) see only a `BuildContext` and return one `Job` per output
+group: the outputs, the hashes of exactly what they read, and how to make
+them. The engine alone decides which are stale (state.py), runs them — heavy
+work in worker processes with `jobs > 1` — writes each output atomically and
+records it in the state only once written, so an interrupted build is
+repaired by the next one. A failing job is reported and does not stop the
+others. `build()` is `sectornotes build`.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import os
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .atomic import write_text_atomic
+from . import outputs
+from .atomic import write_bytes_atomic, write_text_atomic
 from .errors import SectornotesError
-from .project import PACKAGE_TEMPLATES, Project
-from .version import __version__
+from .findings import Finding
+from .project import Project
+from .state import (
+    BuildLock,
+    OutputRecord,
+    State,
+    hash_file,
+    hash_json,
+    project_fingerprint,
+    sha256_bytes,
+    stale_reasons,
+    template_inputs,
+)
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .model import LoadedProject
     from .notes import LoadedNote
-
-STATE_VERSION = 1
-
-
-def sha256_bytes(content: bytes) -> str:
-    """Hex sha256 of bytes."""
-    return hashlib.sha256(content).hexdigest()
-
-
-def hash_json(value: object) -> str:
-    """Hash of a value's canonical JSON: equal meaning, equal hash (reformatting is invisible)."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
-    return sha256_bytes(text.encode("utf-8"))
-
-
-def hash_file(path: Path) -> str | None:
-    """sha256 of a file's content, or None if it does not exist."""
-    try:
-        return sha256_bytes(path.read_bytes())
-    except FileNotFoundError:
-        return None
-
-
-@dataclass
-class OutputRecord:
-    """What an output was built from, and what it was when written."""
-
-    inputs: dict[str, str]
-    sha256: str
-    size: int
-    templates: list[str] = field(default_factory=list)
-    mtime_ns: int = 0  # only lets the no-op check skip re-hashing an untouched file
-
-    def intact(self, path: Path) -> bool:
-        """The file is what was written: same stat (cheap) or, failing that, same hash."""
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return False
-        if stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns:
-            return True
-        return hash_file(path) == self.sha256
-
-
-@dataclass
-class State:
-    """build/.state/state.json: one record per output path (relative to build/)."""
-
-    outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    fingerprint: str | None = None  # digest of every input file after a full clean build
-
-    @classmethod
-    def load(cls, path: Path) -> State:
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
-            return cls()  # a lost or damaged state only means rebuilding
-        try:
-            if raw.get("state_version") != STATE_VERSION:
-                return cls()
-            outputs = {str(name): OutputRecord(**record) for name, record in raw["outputs"].items()}
-            fingerprint = raw.get("fingerprint")
-            return cls(outputs, fingerprint if isinstance(fingerprint, str) else None)
-        except (AttributeError, TypeError, KeyError):
-            return cls()  # valid JSON of the wrong shape: also only a rebuild
-
-    def save(self, path: Path) -> None:
-        payload = {"state_version": STATE_VERSION, "fingerprint": self.fingerprint,
-                   "outputs": {name: asdict(r) for name, r in sorted(self.outputs.items())}}
-        write_text_atomic(path, json.dumps(payload, indent=1, sort_keys=True))
-
-
-def describe_input(key: str) -> str:
-    """A person's name for an input key: 'claim:x' → 'claim x'."""
-    kind, _, name = key.partition(":")
-    return {
-        "claim": f"claim {name}", "template": f"template {name}",
-        "house": f"house.yaml {name}", "tool": "sectornotes version",
-        "note": f"notes/{name}.yaml", "figure": f"figures/{name}.yaml",
-        "figure-output": f"figure output {name}", "source": f"source {name}",
-        "python": f"figures/{name}",
-        "related": f"title of related note {name}",
-    }.get(kind, key)
-
-
-def stale_reasons(old: OutputRecord | None, inputs: dict[str, str], output: Path,
-                  force: bool = False) -> list[str]:
-    """Why an output must be rebuilt; empty when it is up to date."""
-    if force:
-        return ["--force"]
-    if old is None or not output.exists():
-        return ["output missing"]
-    if hash_file(output) != old.sha256:
-        return ["output changed on disk since it was built"]
-    reasons = []
-    if old.inputs.get("tool:version") != inputs.get("tool:version"):
-        reasons.append("sectornotes upgraded" if old.inputs.get("tool:version") else
-                       "built by another sectornotes version")
-    for key in sorted(set(old.inputs) | set(inputs)):
-        if key == "tool:version" or old.inputs.get(key) == inputs.get(key):
-            continue
-        if key not in old.inputs:
-            reasons.append(f"{describe_input(key)} added")
-        elif key not in inputs:
-            reasons.append(f"{describe_input(key)} no longer used")
-        else:
-            reasons.append(f"{describe_input(key)} changed")
-    return reasons
-
-
-def tool_inputs() -> dict[str, str]:
-    """The tool version is an input of every output."""
-    return {"tool:version": __version__}
-
-
-class BuildLocked(SectornotesError):
-    """Another build holds the project's lock."""
-
-
-class BuildLock:
-    """An exclusive lock on build/.state/lock; released by the OS if the process dies."""
-
-    def __init__(self, state_dir: Path):
-        self.path = state_dir / "lock"
-        self.handle: TextIO | None = None
-
-    def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise BuildLocked(f"another build is running in this project (pid {holder}); "
-                              "wait for it to finish and run the build again") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self.handle = handle
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.handle is not None:
-            fcntl.flock(self.handle, fcntl.LOCK_UN)
-            self.handle.close()
-            self.handle = None
-
-
-def project_fingerprint(project: Project) -> str:
-    """Digest of the content of every input file (the no-op fast path compares it)."""
-    from .model import content_digest, input_files
-
-    return content_digest(input_files(project), __version__)
-
-
-def template_inputs(project: Project, names: Iterable[str]) -> dict[str, str]:
-    """One hash per template file, the project's override winning over the package's."""
-    inputs = {}
-    for name in names:
-        override = project.root / "templates" / name
-        path = override if override.is_file() else PACKAGE_TEMPLATES / name
-        inputs[f"template:{name}"] = hash_file(path) or "missing"
-    return inputs
-
 
 # ---------------------------------------------------------------- the stage contract
 
@@ -297,3 +141,256 @@ class BuildContext:
     def output_hash(self, output: str) -> str:
         """The current content hash of another output, 'pending' when not built yet."""
         return hash_file(self.project.build_dir / output) or "pending"
+
+
+# ---------------------------------------------------------------- running a build
+
+FORMATS = outputs.NOTE_FORMATS
+
+
+@dataclass
+class BuildResult:
+    """What a build did; `ok` is False when anything failed."""
+
+    built: list[str] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. WeasyPrint's, per output
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not any(f.severity == "error" for f in self.findings)
+
+
+class Reporter:
+    """Progress callbacks; the CLI supplies a terminal or line-per-output version."""
+
+    def start(self, count: int) -> None: ...  # called per stage with its stale outputs
+    def done(self, output: str, seconds: float, reasons: list[str]) -> None: ...
+    def failed(self, output: str, message: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_run: bool = False,
+          formats: tuple[str, ...] = FORMATS, force: bool = False,
+          reporter: Reporter | None = None, stages: list[Stage] | None = None) -> BuildResult:
+    """Bring every (or each targeted) note's outputs up to date.
+
+    `stages` defaults to every stage of stages.py; tests may pass their own.
+    """
+    started = time.perf_counter()
+    reporter = reporter or Reporter()
+    state_path = project.build_dir / outputs.STATE_DIR / "state.json"
+    if dry_run:
+        engine = _Engine(project, State.load(state_path), targets, jobs, formats, force,
+                         reporter, stages, dry_run=True)
+        result = engine.run()
+    else:
+        with BuildLock(state_path.parent):
+            result = _build_locked(project, state_path, targets, jobs, formats, force,
+                                   reporter, stages)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], jobs: int,
+                  formats: tuple[str, ...], force: bool, reporter: Reporter,
+                  stages: list[Stage] | None) -> BuildResult:
+    for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
+        leftover.unlink(missing_ok=True)
+    state = State.load(state_path)
+    full = not targets and set(formats) == set(FORMATS) and stages is None
+    fingerprint = project_fingerprint(project)
+    if full and not force and state.fingerprint == fingerprint and _outputs_intact(project, state):
+        return BuildResult(fresh=sorted(state.outputs))
+    state.fingerprint = None  # invalid until this build completes cleanly
+    result = _Engine(project, state, targets, jobs, formats, force, reporter, stages).run()
+    if full and result.ok:
+        state.fingerprint = fingerprint
+    state.save(state_path)
+    _write_manifest(project, state)
+    return result
+
+
+def _outputs_intact(project: Project, state: State) -> bool:
+    return bool(state.outputs) and all(
+        record.intact(project.build_dir / name) for name, record in state.outputs.items())
+
+
+def _write_manifest(project: Project, state: State) -> None:
+    from .version import __version__
+
+    records = {name: {"sha256": r.sha256, "size": r.size, "inputs": dict(sorted(r.inputs.items()))}
+               for name, r in sorted(state.outputs.items())}
+    manifest = {"tool": "sectornotes", "version": __version__, "outputs": records}
+    write_text_atomic(project.build_dir / outputs.MANIFEST,
+                      json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+class _Engine:
+    """One build run: plans each stage, runs its stale jobs, records what they wrote."""
+
+    def __init__(self, project: Project, state: State, targets: tuple[str, ...], jobs: int,
+                 formats: tuple[str, ...], force: bool, reporter: Reporter,
+                 stages: list[Stage] | None, dry_run: bool = False):
+        self.project, self.state, self.targets = project, state, targets
+        self.jobs, self.formats, self.force = jobs, formats, force
+        self.reporter, self.dry_run = reporter, dry_run
+        self.stages = stages
+        self.result = BuildResult(dry_run=dry_run)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def run(self) -> BuildResult:
+        from .model import load_project
+
+        model = load_project(self.project)
+        self.result.findings = model.findings
+        if model.house is None:
+            self.result.failed["house.yaml"] = "house.yaml is invalid; nothing can be rendered"
+            return self.result
+        stages = self.stages if self.stages is not None else _default_stages()
+        context = BuildContext(model, self._selected_notes(model), self.targets, self.formats,
+                               self.state, self.result.failed)
+        try:
+            for stage in stages:
+                stale = self._decide(stage.plan(context))
+                self.reporter.start(sum(len(job.outputs) for job, _ in stale))
+                if not self.dry_run:
+                    self._execute(stale)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+            self.reporter.close()
+        if not self.targets and not self.dry_run:
+            self._remove_orphans(model, stages)
+        return self.result
+
+    def _selected_notes(self, model: LoadedProject) -> dict[str, LoadedNote]:
+        from .errors import unknown_note
+
+        for note_id in self.targets:
+            if note_id in model.notes:
+                continue
+            if not (self.project.notes_dir / f"{note_id}.yaml").exists():
+                raise unknown_note(note_id, model.notes)
+            self.result.failed[f"notes/{note_id}.yaml"] = "the note does not pass check"
+        return {k: v for k, v in model.notes.items() if not self.targets or k in self.targets}
+
+    # ------------------------------------------------------------ deciding
+
+    def _decide(self, jobs: list[Job]) -> list[tuple[Job, list[str]]]:
+        stale = []
+        for job in jobs:
+            if job.blocked is not None:
+                self._fail(job, job.blocked)
+                continue
+            reasons: list[str] = []
+            for output in job.outputs:
+                reasons += stale_reasons(self.state.outputs.get(output), job.inputs,
+                                         self.project.build_dir / output, self.force)
+            reasons = list(dict.fromkeys(reasons))
+            if reasons:
+                for output in job.outputs:
+                    self.result.reasons[output] = reasons
+                stale.append((job, reasons))
+            else:
+                self.result.fresh.extend(job.outputs)
+        return stale
+
+    # ------------------------------------------------------------ running
+
+    def _execute(self, stale: list[tuple[Job, list[str]]]) -> None:
+        offloaded: list[tuple[Job, list[str], Offload, float]] = []
+        for job, reasons in stale:
+            started = time.perf_counter()
+            produced = self._attempt(job, job.run) if job.run else None
+            if isinstance(produced, Offload):
+                offloaded.append((job, reasons, produced, started))
+            elif isinstance(produced, Produced):
+                self._record(job, reasons, produced, time.perf_counter() - started)
+        pool = self._executor() if len(offloaded) > 1 else None
+        if pool is None:
+            for job, reasons, offload, started in offloaded:
+                value = self._attempt(job, offload.function, *offload.args)
+                self._finish(job, reasons, offload, value, started)
+            return
+        futures = [(job, reasons, offload, pool.submit(offload.function, *offload.args), started)
+                   for job, reasons, offload, started in offloaded]
+        for job, reasons, offload, future, started in futures:
+            self._finish(job, reasons, offload, self._attempt(job, future.result), started)
+
+    def _finish(self, job: Job, reasons: list[str], offload: Offload, value: Any,
+                started: float) -> None:
+        if value is _FAILED:
+            return
+        produced = self._attempt(job, offload.finish, value)
+        if isinstance(produced, Produced):
+            self._record(job, reasons, produced, time.perf_counter() - started)
+
+    def _attempt(self, job: Job, function: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return function(*args)
+        except Exception as error:  # one failing output must not stop the rest
+            self._fail(job, _message(error))
+            return _FAILED
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        if self.jobs <= 1:
+            return None
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.jobs,
+                                            mp_context=multiprocessing.get_context("fork"))
+        return self.pool
+
+    # ------------------------------------------------------------ recording
+
+    def _record(self, job: Job, reasons: list[str], produced: Produced, seconds: float) -> None:
+        if produced.templates:
+            job.templates = sorted(produced.templates)
+            job.inputs.update(template_inputs(self.project, job.templates))
+        self.result.warnings += [f"build/{job.outputs[0]}: {w}" for w in produced.warnings]
+        for output, content in produced.contents.items():
+            path = self.project.build_dir / output
+            write_bytes_atomic(path, content)
+            self.state.outputs[output] = OutputRecord(job.inputs, sha256_bytes(content),
+                                                      len(content), job.templates,
+                                                      path.stat().st_mtime_ns)
+            self.result.built.append(output)
+            self.reporter.done(output, seconds, reasons)
+        self.state.save(self.project.build_dir / outputs.STATE_DIR / "state.json")
+
+    def _fail(self, job: Job, message: str) -> None:
+        for output in job.outputs:
+            self.result.failed[output] = message
+            self.reporter.failed(output, message)
+
+    def _remove_orphans(self, model: LoadedProject, stages: list[Stage]) -> None:
+        live: set[str] = set()
+        for stage in stages:
+            live |= stage.live_outputs(model)
+        for output in sorted(set(self.state.outputs) - live):
+            (self.project.build_dir / output).unlink(missing_ok=True)
+            del self.state.outputs[output]
+            self.result.removed.append(output)
+
+
+_FAILED = object()  # a step raised; the job has been reported as failed
+
+
+def _default_stages() -> list[Stage]:
+    from .stages import default_stages
+
+    return default_stages()
+
+
+def _message(error: Exception) -> str:
+    text = str(error)
+    return text if isinstance(error, SectornotesError) else f"{type(error).__name__}: {text}"

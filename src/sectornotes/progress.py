@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .build import Reporter
+from .engine import Reporter
 
 
 class LineReporter(Reporter):

@@ -97,7 +97,7 @@ class PreviewServer:
 
     def build_once(self, formats: tuple[str, ...], notes: tuple[str, ...] = ()) -> list[str]:
         """Build and return error lines (empty when everything built)."""
-        from .build import build
+        from .engine import build
         from .errors import SectornotesError
 
         try:

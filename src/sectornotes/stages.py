@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import outputs
-from .engine import BuildContext, Job, Offload, Produced, hash_file, hash_json, tool_inputs
+from .engine import BuildContext, Job, Offload, Produced
 from .errors import SectornotesError
 from .figures import figure_claim_ids, figure_rows
 from .notes import cited_claim_ids, embedded_figure_ids
+from .state import hash_file, hash_json, sha256_bytes, tool_inputs
 
 if TYPE_CHECKING:
     from .engine import Stage
@@ -135,8 +136,6 @@ class SourceStage:
         return {outputs.source_page(s) for s in _stems(model.project.seed_files())}
 
     def _job(self, context: BuildContext, source_id: str) -> Job:
-        from .engine import sha256_bytes
-
         registry = context.model.registry
         source = registry.sources[source_id]
         output = outputs.source_page(source_id)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes import engine, outputs
-from sectornotes.build import build
-from sectornotes.engine import BuildContext, Job, Produced, State
+from sectornotes import engine, outputs, state
+from sectornotes.engine import BuildContext, Job, Produced, build
 from sectornotes.model import LoadedProject
 from sectornotes.project import Project
 from sectornotes.stages import default_stages
+from sectornotes.state import State
 
 from ..conftest import edit_file, output_hashes
 
@@ -100,7 +100,7 @@ def test_explain_names_template_and_version_changes(built, monkeypatch):
     (built / "templates/note.css").write_text(package_css.read_text() + "\nh1 { color: red; }\n")
     result = html_build(built)
     assert result.reasons["html/capex-note.html"] == ["template note.css changed"]
-    monkeypatch.setattr(engine, "__version__", "99.0")
+    monkeypatch.setattr(state, "__version__", "99.0")
     result = html_build(built, dry_run=True)
     assert result.reasons["html/auto-note.html"][0] == "sectornotes upgraded"
     assert result.built == []
