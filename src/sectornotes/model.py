@@ -9,14 +9,13 @@ re-verifying anything.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .findings import Finding
-from .project import PACKAGE_TEMPLATES, Project
+from .project import Project, content_digest
 
 if TYPE_CHECKING:
     from .claims import ClaimRegistry
@@ -64,29 +63,6 @@ class LoadedProject:
         }
 
 
-def input_files(project: Project) -> list[Path]:
-    """Every file whose content can affect an output (for the no-op fast path)."""
-    files = [project.house_path]
-    for folder in (project.seeds_dir, project.figures_dir, project.notes_dir,
-                   project.root / "templates", PACKAGE_TEMPLATES):
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob("*") if p.is_file())
-    return files
-
-
-def content_digest(paths: list[Path], salt: str = "") -> str:
-    """Digest of the names and contents of files (a missing file counts as missing)."""
-    digest = hashlib.sha256(salt.encode("utf-8"))
-    for path in sorted(paths):
-        digest.update(str(path).encode("utf-8") + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except (FileNotFoundError, IsADirectoryError):
-            digest.update(b"<missing>")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 _CACHE: OrderedDict[tuple[str, bool, str], LoadedProject] = OrderedDict()
 _CACHE_SIZE = 4
 
@@ -104,7 +80,7 @@ def load_project(project: Project | Path | str, strict: bool = False,
     from .version import __version__
 
     key = (str(project.root), strict,
-           content_digest([*input_files(project), project.clients_path], __version__))
+           content_digest([*project.input_files(), project.clients_path], __version__))
     if cache and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]

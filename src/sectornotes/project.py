@@ -75,6 +75,30 @@ class Project:
     def note_files(self) -> list[Path]:
         return _sorted_yaml(self.notes_dir)
 
+    def input_files(self) -> list[Path]:
+        """Every file whose content can affect an output (the no-op build digests them)."""
+        files = [self.house_path]
+        for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates",
+                       PACKAGE_TEMPLATES):
+            if folder.is_dir():
+                files.extend(p for p in folder.rglob("*") if p.is_file())
+        return files
+
+
+def content_digest(paths: list[Path], salt: str = "") -> str:
+    """Digest of the names and contents of files (a missing file counts as missing)."""
+    import hashlib
+
+    digest = hashlib.sha256(salt.encode("utf-8"))
+    for path in sorted(paths):
+        digest.update(str(path).encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except (FileNotFoundError, IsADirectoryError):
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
 
 def _sorted_yaml(folder: Path) -> list[Path]:
     if not folder.is_dir():

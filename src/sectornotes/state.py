@@ -176,9 +176,9 @@ class BuildLock:
 
 def project_fingerprint(project: Project) -> str:
     """Digest of the content of every input file (the no-op fast path compares it)."""
-    from .model import content_digest, input_files
+    from .project import content_digest
 
-    return content_digest(input_files(project), __version__)
+    return content_digest(project.input_files(), __version__)
 
 
 def template_inputs(project: Project, names: Iterable[str]) -> dict[str, str]:

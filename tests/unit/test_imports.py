@@ -105,3 +105,15 @@ def test_module_scope_imports_have_no_cycle():
 
 def test_the_heavy_list_names_the_libraries_the_wrappers_use():
     assert set(HEAVY_MODULES) == {"pandas", "matplotlib", "weasyprint", "pikepdf"}
+
+
+def test_the_package_exports_its_api_lazily():
+    found = run_python("""
+        import json, sys
+        import sectornotes
+        before = 'sectornotes.api' in sys.modules
+        names = {name: callable(getattr(sectornotes, name)) for name in sectornotes.__all__
+                 if name != '__version__'}
+        print(json.dumps({"before": before, "callable": all(names.values()), "count": len(names)}))
+    """, REPO_ROOT)
+    assert found == {"before": False, "callable": True, "count": 11}
