@@ -402,13 +402,16 @@ def verify_command(context: click.Context, pdf: Path) -> None:
 @cli.command("clean")
 @click.pass_context
 def clean_command(context: click.Context) -> None:
-    """Remove build/ (outputs only; nothing in it is edited by hand)."""
-    import shutil
+    """Remove build/ (outputs only; nothing in it is edited by hand).
 
-    build_dir = _project(context).build_dir
-    if build_dir.exists():
-        shutil.rmtree(build_dir)
-        click.echo(f"removed {build_dir}")
+    Waits for nothing: while a build is running, clean refuses (exit 1).
+    Delivery and approval records live outside build/ and are never removed.
+    """
+    from .engine import clean
+
+    project = _project(context)
+    if clean(project):
+        click.echo(f"removed {project.build_dir}")
     else:
         click.echo("nothing to clean")
 

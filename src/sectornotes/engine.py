@@ -207,6 +207,7 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
     full = not targets and set(formats) == set(FORMATS) and stages is None
     fingerprint = project_fingerprint(project)
     if full and not force and state.fingerprint == fingerprint and _outputs_intact(project, state):
+        _write_manifest(project, state)  # repairs a damaged manifest; else writes nothing
         return BuildResult(fresh=sorted(state.outputs))
     state.fingerprint = None  # invalid until this build completes cleanly
     result = _Engine(project, state, targets, jobs, formats, force, reporter, stages).run()
@@ -228,8 +229,14 @@ def _write_manifest(project: Project, state: State) -> None:
     records = {name: {"sha256": r.sha256, "size": r.size, "inputs": dict(sorted(r.inputs.items()))}
                for name, r in sorted(state.outputs.items())}
     manifest = {"tool": "sectornotes", "version": __version__, "outputs": records}
-    write_text_atomic(project.build_dir / outputs.MANIFEST,
-                      json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    path = project.build_dir / outputs.MANIFEST
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass  # missing or unreadable: write it
+    write_text_atomic(path, text)
 
 
 class _Engine:
@@ -394,3 +401,18 @@ def _default_stages() -> list[Stage]:
 def _message(error: Exception) -> str:
     text = str(error)
     return text if isinstance(error, SectornotesError) else f"{type(error).__name__}: {text}"
+
+
+def clean(project: Project) -> bool:
+    """`sectornotes clean`: remove build/; False when there was nothing to remove.
+
+    It takes the build lock, so it never pulls the outputs from under a running
+    build (which would then record PDFs without their charts).
+    """
+    import shutil
+
+    if not project.build_dir.exists():
+        return False
+    with BuildLock(project.build_dir / outputs.STATE_DIR, action="clean"):
+        shutil.rmtree(project.build_dir)
+    return True

@@ -286,10 +286,20 @@ def pdf_job_args(model: LoadedProject, note_id: str, rendered: Rendered) -> tupl
             pdf_attachments(model, note_id, rendered), model.notes[note_id].spec.date)
 
 
+# WeasyPrint only logs these; a PDF missing a chart or its stylesheet must not pass.
+_LOAD_FAILURES = ("Failed to load", "Failed to render", "cannot be loaded")
+
+
 def pdf_from_worker(value: tuple[bytes, list[str], list[str]]) -> tuple[bytes, list[str]]:
-    """A rendered PDF and its warnings; a refused fetch fails the PDF."""
+    """A rendered PDF and its warnings; a refused fetch or a resource that failed to load
+    fails the PDF (it is then neither written nor recorded)."""
     pdf_bytes, refused, warnings = value
     if refused:
         raise SectornotesError(f"refused to fetch {refused[0]}: only files inside the project "
                                "are allowed")
+    failed = [w for w in warnings if w.startswith(_LOAD_FAILURES)]
+    if failed:
+        raise SectornotesError(f"WeasyPrint could not load a resource: {failed[0]}; "
+                               "the PDF would be incomplete (run the build again, or fix the "
+                               "template)")
     return pdf_bytes, warnings

@@ -142,34 +142,49 @@ class BuildLocked(SectornotesError):
     """Another build holds the project's lock."""
 
 
-class BuildLock:
-    """An exclusive lock on build/.state/lock; released by the OS if the process dies."""
+_HELD_IN_THIS_PROCESS: set[str] = set()
 
-    def __init__(self, state_dir: Path):
+
+class BuildLock:
+    """An exclusive lock on build/.state/lock, held by this process only.
+
+    It is a POSIX record lock (`lockf`): the OS drops it when the holder dies,
+    and, unlike `flock`, worker processes forked during the build do not
+    inherit it, so a killed build never leaves a lock held by its orphans.
+    Record locks do not exclude threads of one process, hence the set.
+    """
+
+    def __init__(self, state_dir: Path, action: str = "build"):
         self.path = state_dir / "lock"
+        self.action = action
         self.handle: TextIO | None = None
 
     def __enter__(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        key = str(self.path.resolve())
         handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            if key in _HELD_IN_THIS_PROCESS:
+                raise BlockingIOError
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             handle.close()
             raise BuildLocked(f"another build is running in this project (pid {holder}); "
-                              "wait for it to finish and run the build again") from None
+                              f"wait for it to finish and run the {self.action} again") from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
         self.handle = handle
+        _HELD_IN_THIS_PROCESS.add(key)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self.handle is not None:
-            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            _HELD_IN_THIS_PROCESS.discard(str(self.path.resolve()))
+            fcntl.lockf(self.handle, fcntl.LOCK_UN)
             self.handle.close()
             self.handle = None
 
