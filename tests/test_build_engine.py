@@ -26,7 +26,8 @@ pytestmark = pytest.mark.slow
 ALL_OUTPUTS = {
     "data/big4-growth.csv", "figures/big4-growth.svg", "sources/auto-outlook.html",
     "sources/capex-review.html", "html/auto-note.html", "html/capex-note.html",
-    "pdf/auto-note.pdf", "pdf/capex-note.pdf", "manifest.json",
+    "pdf/auto-note.pdf", "pdf/capex-note.pdf", "rixml/auto-note.xml", "rixml/capex-note.xml",
+    "manifest.json",
 }
 
 
@@ -59,7 +60,7 @@ def test_cold_build_writes_every_output_and_manifest(built):
 def test_noop_build_rebuilds_nothing(built):
     before = output_hashes(built)
     result = build(Project(built))
-    assert result.built == [] and len(result.fresh) == 8
+    assert result.built == [] and len(result.fresh) == 10
     assert output_hashes(built) == before
 
 
@@ -69,9 +70,10 @@ def test_editing_one_claim_rebuilds_only_its_dependents(built):
          "text: 国内汽车销量预计 2025 年达到 3,344 万辆。")
     result = build(Project(built))
     assert sorted(result.built) == ["html/auto-note.html", "pdf/auto-note.pdf",
-                                    "sources/auto-outlook.html"]
+                                    "rixml/auto-note.xml", "sources/auto-outlook.html"]
     assert changed(before, output_hashes(built)) == {
-        "html/auto-note.html", "pdf/auto-note.pdf", "sources/auto-outlook.html", "manifest.json"}
+        "html/auto-note.html", "pdf/auto-note.pdf", "rixml/auto-note.xml",
+        "sources/auto-outlook.html", "manifest.json"}
     assert result.reasons["pdf/auto-note.pdf"] == ["claim china-auto-sales-2025e changed"]
 
 
@@ -110,7 +112,7 @@ def test_deleting_build_by_hand_and_clean(built):
     assert runner.invoke(cli, ["-C", str(built), "clean"]).exit_code == 0
     assert not (built / "build").exists()
     result = build(Project(built))
-    assert len(result.built) == 8
+    assert len(result.built) == 10
     assert output_hashes(built) == before
 
 
@@ -121,7 +123,7 @@ def test_parallel_build_gives_the_same_bytes(built, tmp_path):
     copy = tmp_path / "parallel"
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns("build"))
     result = build(Project(copy), jobs=2)
-    assert result.ok and len(result.built) == 8
+    assert result.ok and len(result.built) == 10
     assert output_hashes(copy) == serial
 
 
@@ -167,7 +169,7 @@ def test_noop_build_never_imports_heavy_libraries(built):
     result = subprocess.run([sys.executable, "-c", code], cwd=built, capture_output=True,
                             text=True, timeout=60)
     assert "HEAVY []" in result.stderr, result.stderr
-    assert "built 0, up to date 8" in result.stdout
+    assert "built 0, up to date 10" in result.stdout
 
 
 def test_a_template_override_added_later_is_used_by_a_long_running_process(built):

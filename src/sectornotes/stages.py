@@ -36,7 +36,7 @@ SOURCE_TEMPLATES = ["source.html", "source.css"]
 
 def default_stages() -> list[Stage]:
     """Every stage, in the order they run (a PDF embeds the figures built before it)."""
-    return [FigureStage(), SourceStage(), NoteStage("html"), NoteStage("pdf")]
+    return [FigureStage(), SourceStage(), NoteStage("html"), NoteStage("pdf"), RixmlStage()]
 
 
 def _figure_worker(figure_id: str, spec: Any, rows: list[dict[str, Any]], house: Any,
@@ -198,6 +198,41 @@ class NoteStage:
             return Offload(render_pdf_worker, pdf_job_args(context.model, note_id, rendered), finish)
 
         job.run = run_pdf
+        return job
+
+
+class RixmlStage:
+    """build/rixml/<id>.xml: metadata for the research aggregators, describing the PDF."""
+
+    name = "rixml"
+
+    def plan(self, context: BuildContext) -> list[Job]:
+        if "pdf" not in context.formats:
+            return []
+        return [self._job(context, note_id) for note_id in sorted(context.notes)]
+
+    def live_outputs(self, model: LoadedProject) -> set[str]:
+        return {outputs.note_rixml(n) for n in _stems(model.project.note_files())}
+
+    def _job(self, context: BuildContext, note_id: str) -> Job:
+        pdf = outputs.note_pdf(note_id)
+        job = Job([outputs.note_rixml(note_id)])
+        if pdf in context.failed:
+            job.blocked = f"build/{pdf} failed"
+            return job
+        job.inputs = {f"note:{note_id}": hash_json(context.notes[note_id].spec.model_dump(
+                          mode="json")),
+                      **context.house_inputs(("firm", "analysts", "ratings")),
+                      **context.claim_inputs(cited_claim_ids(context.notes[note_id].spec)),
+                      f"output:{pdf}": context.output_hash(pdf), **tool_inputs()}
+
+        def run() -> Produced:
+            from .rixml import note_rixml
+
+            pdf_bytes = (context.project.build_dir / pdf).read_bytes()
+            return Produced({job.outputs[0]: note_rixml(context.model, note_id, pdf_bytes)})
+
+        job.run = run
         return job
 
 

@@ -105,6 +105,7 @@ def describe_input(key: str) -> str:
         "figure-output": f"figure output {name}", "source": f"source {name}",
         "python": f"figures/{name}",
         "related": f"title of related note {name}",
+        "output": f"build/{name}",
     }.get(kind, key)
 
 
