@@ -146,6 +146,8 @@ def _run_custom(figure_id: str, figure: Figure, frame: pd.DataFrame,
     file_name, _, function_name = (figure.python or "").partition(":")
     file_path = figures_dir / file_name
     spec = importlib.util.spec_from_file_location(f"sectornotes_user_{figure_id}", file_path)
+    if spec is None or spec.loader is None:
+        raise FigureError(f"figures/{figure_id}.yaml: cannot load figures/{file_name}")
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)

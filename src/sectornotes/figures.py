@@ -73,6 +73,8 @@ def _column_value(plotted: PlottedPoint, column: str) -> object:
 
 def _query_matches(figure: Figure, point: DataPoint) -> bool:
     query = figure.query
+    if query is None:
+        return False
     return ((not query.metric or point.metric in query.metric)
             and (not query.entity or point.entity in query.entity)
             and (not query.period or point.period in query.period))
@@ -121,7 +123,9 @@ def _unit_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Fin
         (step.convert for step in figure.transform if step.convert), None)
     if figure.kind == "table":
         return []
-    reference = points[0] if points else None
+    if not points:
+        return []
+    reference = points[0]
     for other in points[1:]:
         left = target or reference.point.unit
         if UNITS[left].dimension != UNITS[other.point.unit].dimension:
@@ -129,7 +133,7 @@ def _unit_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Fin
                 f"the figure mixes incompatible units: '{left}' "
                 f"({reference.claim_id}) and '{other.point.unit}' ({other.claim_id}) on one "
                 "axis; split it into two figures, filter by metric, or use kind: table"))]
-    if target and reference and UNITS[target].dimension != UNITS[reference.point.unit].dimension:
+    if target and UNITS[target].dimension != UNITS[reference.point.unit].dimension:
         return [loaded.document.finding(("unit",), (
             f"cannot convert '{reference.point.unit}' ({reference.claim_id}) to '{target}'"))]
     return []

@@ -68,8 +68,9 @@ def format_point(point: DataPoint, language: str = "en") -> str:
     if point.value is not None:
         return format_quantity(point.value, point.unit, language)
     prefix, suffix = (_ZH if language == "zh" else _EN)[point.unit]
-    low = format_number(point.low, language, point.unit)
-    high = format_number(point.high, language, point.unit)
+    low_value, high_value = point.bounds()
+    low = format_number(low_value, language, point.unit)
+    high = format_number(high_value, language, point.unit)
     return f"{prefix}{low}–{high}{suffix}"
 
 

@@ -15,6 +15,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from . import outputs
 from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
 from .i18n import strings
@@ -38,16 +39,16 @@ class Citations:
         return self.order.index(claim_id) + 1
 
     def href(self, claim_id: str) -> str:
-        registered = self.registry.get(claim_id)
         if self.target == "pdf":
             return f"#endnote-{claim_id}"
-        return f"../sources/{registered.source_id}.html#{claim_id}"
+        source_id = self.registry.claims[claim_id].source_id
+        return outputs.from_note_page(outputs.source_page(source_id), claim_id)
 
     def quote(self, claim_id: str) -> str:
-        return self.registry.get(claim_id).claim.source.quote
+        return self.registry.claims[claim_id].claim.source.quote
 
     def cited(self) -> list[RegisteredClaim]:
-        return [self.registry.get(claim_id) for claim_id in self.order]
+        return [self.registry.claims[claim_id] for claim_id in self.order]
 
 
 def _reference_rule(state: StateInline, silent: bool) -> bool:
@@ -95,15 +96,14 @@ def _render_value(renderer, tokens, index, options, env) -> str:
     if reference.target in NOTE_VALUES:
         value = escape(citations.note_values.get(reference.target, ""))
         return f'<span class="note-value">{value}</span>'
-    registered = citations.registry.get(reference.target)
+    registered = citations.registry.claims[reference.target]  # check resolved every reference
     data = registered.claim.data
     if reference.field and reference.field.isdigit():
         point = data[int(reference.field) - 1]
     else:
         point = next((p for p in data if p.metric == reference.field), data[0])
     if reference.field == "value":
-        number = point.value if point.value is not None else point.low
-        text = format_number(number, citations.language)
+        text = format_number(point.first_number(), citations.language)
     else:
         text = format_point(point, citations.language)
     return (f'<a class="claim-value" href="{escape(citations.href(reference.target))}" '
@@ -158,7 +158,7 @@ def plain_text(prose: str, registry: ClaimRegistry, language: str,
         else:
             point = next((p for p in data if p.metric == field_name), data[0])
         if field_name == "value":
-            return format_number(point.value if point.value is not None else point.low, language)
+            return format_number(point.first_number(), language)
         return format_point(point, language)
 
     text = INTERPOLATION.sub(value, prose)

@@ -134,8 +134,7 @@ def load_house(project: Project) -> tuple[House | None, list[Finding]]:
         document = load_yaml(project.house_path, display)
     except FileProblem as problem:
         return None, [problem.finding]
-    house, findings = validate(House, document)
-    return (house if isinstance(house, House) else None), findings
+    return validate(House, document)
 
 
 def require_note(model: LoadedProject, note_id: str) -> LoadedNote:

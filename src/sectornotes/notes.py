@@ -36,7 +36,7 @@ def prose_fields(note: Note) -> Iterator[tuple[tuple, str]]:
 
 def cited_claim_ids(note: Note) -> list[str]:
     """Claims the note cites or interpolates, in order of first use."""
-    ids = []
+    ids: list[str] = []
     for _, prose in prose_fields(note):
         ids.extend(r.target for r in references_in(prose) if r.kind == "claim" or (
             r.kind == "value" and r.target not in NOTE_VALUES))

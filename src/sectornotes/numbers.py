@@ -45,9 +45,9 @@ def numbers_in(quote: str) -> list[NumberInQuote]:
         value = Decimal(match.group("number").replace(",", ""))
         found.append(NumberInQuote(value, negative, match.start("number"), match.end()))
     for match in _CHINESE.finditer(quote):
-        value = _chinese_numeral(match.group())
-        if value is not None:
-            found.append(NumberInQuote(Decimal(value), False, match.start(), match.end()))
+        numeral = _chinese_numeral(match.group())
+        if numeral is not None:
+            found.append(NumberInQuote(Decimal(numeral), False, match.start(), match.end()))
     return found
 
 
@@ -107,7 +107,8 @@ def problem_with_number(quote: str, value: float, unit_name: str,
 def _has_marker(quote: str, number: NumberInQuote, marker: str | None) -> bool:
     if marker is None:
         return True
-    after = _CHAIN.match(quote, number.end).end()
+    chain = _CHAIN.match(quote, number.end)  # matches the empty string at worst
+    after = chain.end() if chain else number.end
     return re.match(rf"(?:{marker})", quote[after:], re.IGNORECASE) is not None
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from .engine import Reporter
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class LineReporter(Reporter):
@@ -33,14 +37,14 @@ class TerminalReporter(LineReporter):
         self.progress = Progress(TextColumn("building"), BarColumn(), TextColumn(
             "{task.completed}/{task.total}"), TimeElapsedColumn(), console=self.console,
             transient=True)
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, count: int) -> None:
         if self.task is None:
             self.progress.start()
             self.task = self.progress.add_task("build", total=count)
         else:
-            self.progress.update(self.task, total=self.progress.tasks[0].total + count)
+            self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + count)
 
     def done(self, output: str, seconds: float, reasons: list[str]) -> None:
         why = f" [dim]({'; '.join(reasons)})[/dim]" if self.explain else ""

@@ -60,7 +60,8 @@ def uncited_numbers(prose: str) -> list[tuple[str, int]]:
     # Citations and values become digit-free markers so that neither their ids nor the
     # ';' between several citations confuse sentence splitting.
     marked = INTERPOLATION.sub("\u2060V\u2060", CITATION.sub("\u2060C\u2060", prose))
-    problems, seen = [], {}
+    problems: list[tuple[str, int]] = []
+    seen: dict[str, int] = {}
     for sentence in _SENTENCE_END.split(marked):
         cited = "\u2060C\u2060" in sentence
         for match in _UNCITED_NUMBER.finditer(sentence):

@@ -65,7 +65,9 @@ class _RecordingEnvironment(Environment):
         return super()._load_template(name, globals)
 
     def used_templates(self) -> dict[str, str]:
-        return {name: self.loader.loaded.get(name, name) for name in sorted(self.recorded)}
+        loader = self.loader
+        loaded = loader.loaded if isinstance(loader, _RecordingLoader) else {}
+        return {name: loaded.get(name, name) for name in sorted(self.recorded)}
 
 
 _ENVIRONMENTS: dict[Path, _RecordingEnvironment] = {}
@@ -153,7 +155,7 @@ def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
     figure = loaded.spec
     sources = []
     for claim_id in figure_claim_ids(figure, registry):
-        source = registry.sources[registry.get(claim_id).source_id]
+        source = registry.sources[registry.claims[claim_id].source_id]
         if source.meta not in sources:
             sources.append(source.meta)
     return {

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .findings import Finding, did_you_mean
 from .units import UNIT_NAMES
@@ -73,7 +74,18 @@ class DataPoint(Strict):
         """The (field, number) pairs this point states."""
         if self.value is not None:
             return [("value", self.value)]
-        return [("low", self.low), ("high", self.high)]
+        low, high = self.bounds()
+        return [("low", low), ("high", high)]
+
+    def bounds(self) -> tuple[float, float]:
+        """(low, high) of a range; the validator guarantees both when there is no value."""
+        if self.low is None or self.high is None:
+            raise ValueError("not a range")
+        return self.low, self.high
+
+    def first_number(self) -> float:
+        """The value, or the low end of a range."""
+        return self.value if self.value is not None else self.bounds()[0]
 
     def stated(self) -> str:
         """The value as a short human string, e.g. '60–65 USD bn'."""
@@ -371,7 +383,11 @@ SCHEMA_GLOBS = {
 # ---------------------------------------------------------------- validation
 
 
-def validate(model: type[Strict], document: YamlDocument) -> tuple[Strict | None, list[Finding]]:
+StrictModel = TypeVar("StrictModel", bound="Strict")
+
+
+def validate(model: type[StrictModel], document: YamlDocument
+             ) -> tuple[StrictModel | None, list[Finding]]:
     """Validate a parsed YAML document; return the model or positioned findings."""
     try:
         return model.model_validate(document.data), []
@@ -379,13 +395,13 @@ def validate(model: type[Strict], document: YamlDocument) -> tuple[Strict | None
         return None, [_finding(model, document, error) for error in exc.errors()]
 
 
-def _finding(model: type[Strict], document: YamlDocument, error: dict) -> Finding:
+def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -> Finding:
     location = tuple(part for part in error["loc"] if not _is_union_branch(part))
     where = _dotted(location)
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _fields_at(model, location[:-1])
-        hint = did_you_mean(location[-1], known)
+        hint = did_you_mean(str(location[-1]), known)
         listing = "" if hint else f"; known keys: {', '.join(sorted(known))}"
         return document.finding(location, f"{_dotted(location[:-1]) or 'top level'}: "
                                 f"unknown key '{location[-1]}'{hint}{listing}", of_key=True)

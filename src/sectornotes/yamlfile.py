@@ -148,8 +148,9 @@ def _reject_aliases(text: str, display_path: str) -> None:
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
+            line, column = (mark.line, mark.column) if mark is not None else (0, 0)
             raise FileProblem(Finding(
-                display_path, mark.line + 1, mark.column + 1,
+                display_path, line + 1, column + 1,
                 f"YAML alias '*{event.anchor}' is not allowed in project files; "
                 "write the value out in full",
             ))
