@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,10 +19,12 @@ from click.testing import CliRunner
 
 from sectornotes.api import check
 from sectornotes.cli import cli
-from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute
+from sectornotes.distribute import DistributionRefused, SmtpSettings, SmtpUnavailable, distribute
+from sectornotes.distribute.records import Records
 from sectornotes.engine import build
-from sectornotes.ledger import Ledger
 from sectornotes.project import Project
+
+from .conftest import edit_file, replaced
 
 pytestmark = pytest.mark.slow
 TODAY = dt.date(2025, 6, 1)
@@ -148,13 +151,15 @@ def test_verify_names_the_client_and_detects_alteration(project, mailbox, tmp_pa
         assert result.exit_code == 0, result.output
         assert f"<{address}>" in result.output and result.output.rstrip().endswith("intact")
     altered = tmp_path / "altered.pdf"
-    altered.write_bytes(attachment(mailbox.messages[0]).replace(b"Capex note", b"Capex n0te", 1))
+    original = attachment(mailbox.messages[0])
+    assert b"Capex note" in original
+    altered.write_bytes(original.replace(b"Capex note", b"Capex n0te", 1))
     result = runner.invoke(cli, ["-C", str(project), "verify", str(altered)])
     assert result.exit_code == 1 and "ALTERED since it was sent" in result.output
     base = runner.invoke(cli, ["-C", str(project), "verify",
                                str(project / "build/pdf/capex-note.pdf")])
     assert base.exit_code == 0 and "the base build build/pdf/capex-note.pdf" in base.output
-    (project / "build/distribution.sqlite").unlink()  # the ledger is lost: still traceable
+    (project / "records/sectornotes.sqlite").unlink()  # the records are lost: still traceable
     orphan_copy = tmp_path / "desk@alpha.example.invalid.pdf"
     orphan = runner.invoke(cli, ["-C", str(project), "verify", str(orphan_copy)])
     assert orphan.exit_code == 1
@@ -168,27 +173,31 @@ def test_temporary_failure_is_retried_and_permanent_failure_recorded(project, ma
     failed = result.failed[0]
     assert failed.status == "permanent-failure" and failed.smtp_response.startswith("550")
     assert len(mailbox.messages) == 2
-    rows = {row.address: row for row in Ledger(project / "build/distribution.sqlite").all()}
+    with Records(Project(project)) as records:
+        rows = {row.address: row for row in records.all()}
     assert rows[failed.address].status == "permanent-failure"
     assert rows[failed.address].smtp_response == "550 5.1.1 no such mailbox"
     second = run(project, mailbox)  # a permanent failure is not retried
     assert second.sent == [] and len(mailbox.messages) == 2
 
 
-def test_connection_refused_is_a_temporary_failure(project):
-    dead = SmtpSettings(host="127.0.0.1", port=free_port())
-    result = distribute(Project(project), ("capex-note",), dead, TODAY,
-                        retry_delays=(0.01,), log=lambda line: None)
-    assert len(result.failed) == 3
-    assert all(d.status == "failed" and "connection failed" in d.smtp_response
-               for d in result.failed)
+def test_a_relay_that_is_down_fails_the_run_at_once_and_records_nothing(project):
+    port = free_port()
+    dead = SmtpSettings(host="127.0.0.1", port=port, sender="research@house.example.invalid")
+    with pytest.raises(SmtpUnavailable, match=rf"cannot deliver through 127\.0\.0\.1:{port} "
+                       r"\(none\): connection refused .*; nothing was sent"):
+        distribute(Project(project), ("capex-note",), dead, TODAY, retry_delays=(5.0,),
+                   log=lambda line: None)
+    with Records(Project(project)) as records:
+        assert records.all() == []
 
 
 def test_a_killed_run_resumes_without_sending_twice(project, mailbox):
     code = ("import datetime, sys\nfrom sectornotes.distribute import SmtpSettings, distribute\n"
             "from sectornotes.project import Project\n"
             f"distribute(Project('.'), ('capex-note',), SmtpSettings(host='127.0.0.1', "
-            f"port={mailbox.port}), datetime.date(2025, 6, 1), retry_delays=(5,))\n")
+            f"port={mailbox.port}, sender='r@house.example.invalid'), "
+            "datetime.date(2025, 6, 1), retry_delays=(5,))\n")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=project,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mailbox.kill_pid_at = (2, process.pid)
@@ -196,8 +205,16 @@ def test_a_killed_run_resumes_without_sending_twice(project, mailbox):
     assert process.returncode == -signal.SIGKILL
     assert len(mailbox.messages) == 1
     mailbox.kill_pid_at = None
+    # The copy in flight when the sender died may or may not have arrived: it is reported
+    # for reconciliation, never silently resent; the one never attempted is sent.
     result = run(project, mailbox)
-    assert len(result.sent) == 2 and len(result.skipped) == 1
+    assert len(result.sent) == 1 and len(result.skipped) == 1 and len(result.unknown) == 1
+    assert not result.ok and len(mailbox.messages) == 2
+    assert result.unknown[0].status == "in-flight" and result.unknown[0].copy_sha256
+    again = run(project, mailbox)
+    assert again.sent == [] and len(again.unknown) == 1 and len(mailbox.messages) == 2
+    resent = run(project, mailbox, resend_unknown=True)
+    assert len(resent.sent) == 1 and resent.ok
     assert mailbox.recipients() == sorted(ENTITLED)
 
 
@@ -209,7 +226,7 @@ def test_dry_run_lists_recipients_and_exclusions(project, mailbox):
     assert "  exclude Gamma Lapsed: entitlement expired on 2025-01-31" in result.stdout
     assert "  exclude Delta Autos: not entitled to sector 'tech' or note 'capex-note'" in \
         result.stdout
-    assert mailbox.messages == [] and not (project / "build/distribution.sqlite").exists()
+    assert mailbox.messages == [] and not (project / "records").exists()
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
@@ -221,11 +238,10 @@ def test_dry_run_lists_recipients_and_exclusions(project, mailbox):
 ])
 def test_refused_notes_send_nothing(project, mailbox, edit, expected):
     path, old, new = edit
-    target = project / path
-    target.write_text(target.read_text().replace(old, new))
-    with pytest.raises(DistributionRefused, match=expected.replace("(", r"\(").replace(")", r"\)")):
+    edit_file(project / path, old, new)
+    with pytest.raises(DistributionRefused, match=re.escape(expected)):
         run(project, mailbox)
-    assert mailbox.messages == [] and not (project / "build/distribution.sqlite").exists()
+    assert mailbox.messages == [] and not (project / "records").exists()
     result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
                                       "--smtp-port", str(mailbox.port)])
     assert result.exit_code == 1 and expected in result.output
@@ -236,7 +252,7 @@ def test_ledger_log_as_table_and_csv(project, mailbox):
     runner = CliRunner()
     table = runner.invoke(cli, ["-C", str(project), "distribute", "--log"]).stdout
     assert table.splitlines()[0].split() == ["note", "client_id", "address", "status",
-                                             "smtp_response", "updated_at"]
+                                             "attempts", "smtp_response", "updated_at"]
     assert table.count(" sent ") == 3
     csv_text = runner.invoke(cli, ["-C", str(project), "distribute", "--log", "--format",
                                    "csv"]).stdout
@@ -245,15 +261,15 @@ def test_ledger_log_as_table_and_csv(project, mailbox):
 
 
 def test_bad_clients_file_fails_check(project):
-    bad = CLIENTS.replace("id: beta-partners", "id: alpha-capital").replace(
-        "notes: [capex-note]", "notes: [capex-notes]")
+    bad = replaced(replaced(CLIENTS, "id: beta-partners", "id: alpha-capital"),
+                   "notes: [capex-note]", "notes: [capex-notes]")
     (project / "clients.yaml").write_text(bad)
     found = [f.format() for f in check(Project(project)).findings]
     assert ("clients.yaml:6:9: error: clients[1].id: duplicate client id 'alpha-capital' "
             "(also clients[0])") in found
     assert ("clients.yaml:9:28: error: clients[1].entitlements.notes[0]: unknown note "
             "'capex-notes' (did you mean 'capex-note'?)") in found
-    (project / "clients.yaml").write_text(CLIENTS.replace("c@gamma.example.invalid", "nobody"))
+    (project / "clients.yaml").write_text(replaced(CLIENTS, "c@gamma.example.invalid", "nobody"))
     found = [f.format() for f in check(Project(project)).findings]
     assert found == ["clients.yaml:12:14: error: clients[2].emails[0]: 'nobody' is not an "
                      "email address"]
@@ -285,7 +301,7 @@ def test_starttls_with_login_and_a_private_ca(project, tmp_path, monkeypatch):
         monkeypatch.setenv("SECTORNOTES_SMTP_PASSWORD", "s3cret")
         secure = SmtpSettings.from_environment(
             host="127.0.0.1", port=controller.port, security="starttls", user="desk",
-            cafile=str(cert))
+            cafile=str(cert), sender="research@house.example.invalid")
         result = distribute(Project(project), ("capex-note",), secure, TODAY,
                             retry_delays=(), log=lambda line: None)
     finally:

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 check or build failed, 2 usage error.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -321,43 +322,51 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 @click.argument("notes", nargs=-1)
 @click.option("--dry-run", is_flag=True, help="Print who would receive what, who is excluded "
               "and why; send nothing.")
-@click.option("--log", "show_log", is_flag=True, help="Print the delivery ledger and exit.")
+@click.option("--log", "show_log", is_flag=True,
+              help="Print the delivery records and exit (same as 'sectornotes records').")
 @click.option("--format", "log_format", type=click.Choice(["table", "csv"]), default="table",
               show_default=True, help="Format of --log.")
 @click.option("--date", "today", type=click.DateTime(["%Y-%m-%d"]),
               help="Date for entitlement expiry and the footer (default: today).")
-@click.option("--smtp-host", help="SMTP server (or SECTORNOTES_SMTP_HOST; default localhost).")
-@click.option("--smtp-port", type=int, help="SMTP port (or SECTORNOTES_SMTP_PORT).")
+@click.option("--smtp-host", help="SMTP server (or SECTORNOTES_SMTP_HOST); required to send.")
+@click.option("--smtp-port", type=int, help="SMTP port (or SECTORNOTES_SMTP_PORT; default 25, "
+              "465 with ssl).")
 @click.option("--smtp-security", type=click.Choice(["none", "starttls", "ssl"]),
               help="Transport security (or SECTORNOTES_SMTP_SECURITY; default none).")
-@click.option("--smtp-user", help="SMTP login (or SECTORNOTES_SMTP_USER).")
-@click.option("--smtp-from", "smtp_from", help="Sender address (or SECTORNOTES_SMTP_FROM).")
+@click.option("--smtp-user", help="SMTP login (or SECTORNOTES_SMTP_USER); the password comes "
+              "only from SECTORNOTES_SMTP_PASSWORD.")
+@click.option("--smtp-from", "smtp_from",
+              help="Sender address (or SECTORNOTES_SMTP_FROM); required to send.")
 @click.option("--smtp-cafile", type=click.Path(exists=True, dir_okay=False),
               help="CA certificate for a relay with a private certificate "
                    "(or SECTORNOTES_SMTP_CAFILE).")
 @click.option("--retry-delay", type=float, default=1.0, show_default=True,
-              help="First retry delay in seconds after a temporary failure (then x4, x15).")
+              help="Wait before retrying temporary failures (then x4, x15); other recipients "
+                   "are sent meanwhile.")
+@click.option("--resend-unknown", is_flag=True,
+              help="Also resend deliveries a killed run left in flight (check the relay's "
+                   "log first: they may have been delivered).")
 @click.pass_context
 def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: bool,
-                       show_log: bool, log_format: str, today, smtp_host, smtp_port,
-                       smtp_security, smtp_user, smtp_from, smtp_cafile,
-                       retry_delay: float) -> None:
-    """Send NOTES to entitled clients by SMTP, one watermarked copy per address.
+                       show_log: bool, log_format: str, today: dt.datetime | None,
+                       smtp_host: str | None, smtp_port: int | None, smtp_security: str | None,
+                       smtp_user: str | None, smtp_from: str | None, smtp_cafile: str | None,
+                       retry_delay: float, resend_unknown: bool) -> None:
+    """Send NOTES to entitled clients by SMTP, exactly one watermarked copy per address.
 
-    Refuses drafts, notes that fail check and stale PDFs. The password comes
-    only from SECTORNOTES_SMTP_PASSWORD. Every delivery is recorded in
-    build/distribution.sqlite; running again sends nothing twice and resumes
-    an interrupted run.
+    Refuses drafts, notes that fail check, stale PDFs and notes whose release
+    time has not come. Checks the relay (connect, TLS, login) before sending
+    anything. Every delivery is recorded in records/sectornotes.sqlite
+    (outside build/, never removed by clean); running again sends nothing
+    twice, a second run at the same time waits for the first, and an
+    interrupted run resumes. A delivery that was in flight when a run died
+    is reported for reconciliation, not resent (see --resend-unknown).
     """
-    import datetime as dt
-
     from .distribute import SmtpSettings, distribute
 
     project = _project(context)
     if show_log:
-        from .listing import format_ledger
-
-        click.echo(format_ledger(project, log_format))
+        _print_records(project, log_format)
         return
     if not notes:
         raise click.UsageError("name at least one note to distribute")
@@ -367,7 +376,8 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
     date = today.date() if today else dt.date.today()
     delays = (retry_delay, retry_delay * 4, retry_delay * 15)
     result = distribute(project, notes, settings, date, dry_run=dry_run, retry_delays=delays,
-                        log=lambda line: click.echo(line, err=True))
+                        log=lambda line: click.echo(line, err=True),
+                        resend_unknown=resend_unknown)
     if dry_run:
         for plan in result.plans:
             click.echo(f"{plan.note_id} (build {plan.build_sha256[:12]}): "
@@ -377,10 +387,51 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
             for name, reason in plan.excluded:
                 click.echo(f"  exclude {name}: {reason}")
         return
+    unknown = f", in flight when a run stopped {len(result.unknown)}" if result.unknown else ""
     click.echo(f"sent {len(result.sent)}, already sent {len(result.skipped)}, "
-               f"failed {len(result.failed)}", err=not result.ok)
+               f"failed {len(result.failed)}{unknown}", err=not result.ok)
     if not result.ok:
         sys.exit(EXIT_FAILED)
+
+
+def _print_records(project: Project, output_format: str) -> None:
+    from .distribute import deliveries_csv, deliveries_table, read_records
+
+    deliveries = read_records(project)
+    if output_format == "csv":
+        click.echo(deliveries_csv(deliveries), nl=False)
+    else:
+        click.echo(deliveries_table(deliveries))
+
+
+@cli.group("records")
+def records_group() -> None:
+    """The delivery records (records/sectornotes.sqlite): who received which build, when.
+
+    They live outside build/ and no command removes them.
+    """
+
+
+@records_group.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="An aligned table, or CSV with every column.")
+@click.pass_context
+def records_list_command(context: click.Context, output_format: str) -> None:
+    """Print every delivery."""
+    _print_records(_project(context), output_format)
+
+
+@records_group.command("export")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def records_export_command(context: click.Context, destination: Path) -> None:
+    """Write every delivery, every column, as CSV to DESTINATION (for the compliance archive)."""
+    from .atomic import write_text_atomic
+    from .distribute import deliveries_csv, read_records
+
+    deliveries = read_records(_project(context))
+    write_text_atomic(destination, deliveries_csv(deliveries))
+    click.echo(f"wrote {len(deliveries)} deliveries to {destination}")
 
 
 @cli.command("verify")

@@ -30,6 +30,8 @@ EN = {
     "email_key_points": "Key points:",
     "email_personal": "The attached PDF is prepared for you alone; please do not forward it.",
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
+    "email_disclosures": "Important disclosures, the analyst certification and the rating "
+                         "definitions are at the end of the attached PDF.",
 }
 
 ZH = {
@@ -46,6 +48,7 @@ ZH = {
     "email_key_points": "投资要点：",
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
+    "email_disclosures": "重要声明、分析师声明及投资评级说明见附件 PDF 末尾。",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -100,31 +100,3 @@ def _as_dict(registered: RegisteredClaim) -> dict[str, Any]:
     data = registered.claim.model_dump(mode="json", exclude_none=True)
     data["source"]["seed"] = registered.source_id
     return data
-
-
-def format_ledger(project, output_format: str) -> str:
-    """The delivery ledger as an aligned table or CSV."""
-    import csv
-    import io
-
-    from .ledger import COLUMNS, Ledger
-
-    path = project.build_dir / "distribution.sqlite"
-    if not path.is_file():
-        return "no deliveries yet (build/distribution.sqlite does not exist)"
-    ledger = Ledger(path)
-    try:
-        rows = [[getattr(d, c) for c in COLUMNS] for d in ledger.all()]
-    finally:
-        ledger.close()
-    if output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    shown = ("note", "client_id", "address", "status", "smtp_response", "updated_at")
-    table = [list(shown)] + [[str(row[COLUMNS.index(c)] or "")[:48] for c in shown] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(shown))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True))
-                     for r in table)

@@ -326,6 +326,9 @@ class Note(Strict):
     status: Literal["draft", "approved"] = Field(description="draft | approved.")
     approved_by: KebabId | None = Field(None, description="Analyst id who approved the note.")
     approved_at: dt.datetime | None = Field(None, strict=False, description="When it was approved.")
+    release: dt.datetime | None = Field(
+        None, strict=False, description="Embargo: not distributed before this date-time, written "
+        "with its UTC offset, e.g. 2025-03-05T09:00:00+08:00.")
     rating_scale: Literal["sector", "company"] = Field("sector", description="Which scale the rating uses.")
     rating: KebabId = Field(description="Rating id from house.yaml.")
     previous_rating: KebabId | None = Field(None, description="Previous rating id, if any.")
@@ -335,6 +338,14 @@ class Note(Strict):
     risks: list[Text] = Field(default_factory=list, description="Risk warnings (Markdown).")
     related: list[KebabId] = Field(default_factory=list, description="Ids of related notes.")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
+
+    @field_validator("release")
+    @classmethod
+    def _release_has_offset(cls, release: dt.datetime | None) -> dt.datetime | None:
+        if release is not None and release.tzinfo is None:
+            raise ValueError("write the release time with its UTC offset, e.g. "
+                             f"{release.isoformat()}+08:00, so it means one moment everywhere")
+        return release
 
     @model_validator(mode="after")
     def _approval(self) -> Note:

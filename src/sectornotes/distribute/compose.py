@@ -1,0 +1,79 @@
+"""The email each client receives: subject, a short text and HTML body, the PDF attached.
+
+The body gives the title, the rating and the key points, and points to the
+disclosures at the end of the PDF. Every word comes from i18n.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from html import escape
+from typing import TYPE_CHECKING
+
+from ..i18n import rating_label, text
+
+if TYPE_CHECKING:
+    from ..model import LoadedProject
+    from .records import Delivery
+
+
+@dataclass
+class Letter:
+    """What every recipient of a note reads, before their own copy is attached."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def compose_letter(model: LoadedProject, note_id: str) -> Letter:
+    """Subject and bodies from the note's title, rating and key points."""
+    from ..markdown import plain_text
+
+    house = model.house
+    assert house is not None  # a note that passes check has a house
+    note = model.notes[note_id].spec
+    language = note.language
+    rating = rating_label(house, note.rating_scale, note.rating, language) or note.rating
+    previous = rating_label(house, note.rating_scale, note.previous_rating, language)
+    values = {"rating": rating, "previous-rating": previous or ""}
+    points = [plain_text(p, model.registry, language, values) for p in note.key_points]
+    rating_line = text(language, "email_rating", rating=rating) + (
+        text(language, "email_previous", previous=previous) if previous else "")
+    lines = [note.title, note.subtitle or "", rating_line, "",
+             text(language, "email_key_points"), *[f"- {p}" for p in points], "",
+             text(language, "email_disclosures"), text(language, "email_personal")]
+    html = (f"<html><body><h1>{escape(note.title)}</h1>"
+            + (f"<p><em>{escape(note.subtitle)}</em></p>" if note.subtitle else "")
+            + f"<p><strong>{escape(rating_line)}</strong></p>"
+            + f"<p>{escape(text(language, 'email_key_points'))}</p><ul>"
+            + "".join(f"<li>{escape(p)}</li>" for p in points) + "</ul>"
+            + f"<p>{escape(text(language, 'email_disclosures'))}</p>"
+            + f"<p>{escape(text(language, 'email_personal'))}</p></body></html>")
+    return Letter(f"{note.title} — {rating}", "\n".join(line for line in lines), html)
+
+
+def message_id_for(watermark_id: str, note_id: str, sender: str | None) -> str:
+    """A Message-ID fixed per delivery, so a retried message can be recognised downstream."""
+    domain = (sender or "").rpartition("@")[2].strip("> ") or "sectornotes.invalid"
+    return f"<{watermark_id}.{note_id}@{domain}>"
+
+
+def build_message(sender: str, letter: Letter, delivery: Delivery, note_id: str,
+                  copy: bytes, now: dt.datetime) -> EmailMessage:
+    """The email for one delivery, with its watermarked PDF attached."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((delivery.client_name, delivery.address))
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = delivery.message_id
+    message["X-Sectornotes-Watermark"] = delivery.watermark_id
+    message.set_content(letter.text)
+    message.add_alternative(letter.html, subtype="html")
+    message.add_attachment(copy, maintype="application", subtype="pdf",
+                           filename=f"{note_id}.pdf")
+    return message

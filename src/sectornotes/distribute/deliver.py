@@ -1,0 +1,179 @@
+"""`sectornotes distribute NOTE...`: plan every note, then deliver each copy exactly once.
+
+Every note is planned (and may be refused) before anything is sent. One run
+at a time per project (a second waits); the relay is checked before the
+first message; one SMTP session carries every message; a recipient whose
+delivery fails temporarily is retried in a later round, so it never holds up
+the others. Each delivery is recorded as in flight before its DATA and as
+sent after; an in-flight delivery left by a killed run is reported, not
+resent, unless `resend_unknown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..i18n import text
+from ..project import Project
+from .compose import Letter, build_message, compose_letter, message_id_for
+from .plan import NotePlan, plan_note
+from .records import Delivery, DistributionLock, Records
+from .transport import SendOutcome, SmtpConnection, SmtpSettings
+
+DEFAULT_RETRY_DELAYS = (1.0, 4.0, 15.0)
+STAMP_BATCH = 200  # copies stamped at once: bounded memory
+
+
+@dataclass
+class DistributionResult:
+    """What one run did."""
+
+    sent: list[Delivery] = field(default_factory=list)
+    skipped: list[Delivery] = field(default_factory=list)  # sent (or refused) before
+    failed: list[Delivery] = field(default_factory=list)
+    unknown: list[Delivery] = field(default_factory=list)  # in flight when a run died
+    plans: list[NotePlan] = field(default_factory=list)
+    connections: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unknown
+
+
+def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings,
+               today: dt.date, dry_run: bool = False,
+               retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+               log: Callable[[str], None] = print, now: dt.datetime | None = None,
+               resend_unknown: bool = False) -> DistributionResult:
+    """Plan every note first (refusing before anything is sent), then deliver."""
+    from ..model import load_project
+
+    model = load_project(project)
+    result = DistributionResult()
+    result.plans = [plan_note(model, note_id, today, now) for note_id in note_ids]
+    if dry_run:
+        return result
+    settings.require()
+    assert settings.sender is not None  # require() refused otherwise
+    connection = SmtpConnection(settings)
+    with DistributionLock(project, log), Records(project) as records:
+        if any(_unsettled(records, plan) for plan in result.plans):
+            connection.open()  # fails fast, naming host:port, before anything is recorded
+        work = [_Pending(plan, d) for plan in result.plans
+                for d in _reserve(records, plan, settings.sender, result, resend_unknown, log)]
+        if work:
+            try:
+                _deliver_all(model, work, settings.sender, connection, records, today,
+                             retry_delays, result, log)
+            finally:
+                connection.close()
+    result.connections = connection.connections
+    return result
+
+
+@dataclass
+class _Pending:
+    plan: NotePlan
+    delivery: Delivery
+    copy: bytes = b""
+
+
+def _unsettled(records: Records, plan: NotePlan) -> bool:
+    """Whether some recipient of the plan has no delivery sent or refused for good."""
+    for recipient in plan.recipients:
+        found = records.find(plan.note_id, plan.build_sha256, recipient.address)
+        if found is None or found.status in ("pending", "failed"):
+            return True
+    return False
+
+
+def _reserve(records: Records, plan: NotePlan, sender: str, result: DistributionResult,
+             resend_unknown: bool, log: Callable[[str], None]) -> list[Delivery]:
+    pending = []
+    for recipient in plan.recipients:
+        watermark = secrets.token_hex(16)
+        delivery = records.reserve(plan.note_id, plan.build_sha256, recipient.client_id,
+                                   recipient.client_name, recipient.address, watermark,
+                                   message_id_for(watermark, plan.note_id, sender))
+        if delivery.status in ("sent", "permanent-failure"):
+            result.skipped.append(delivery)
+        elif delivery.status == "in-flight" and not resend_unknown:
+            result.unknown.append(delivery)
+            log(f"unknown: {plan.note_id} → {delivery.client_name} <{delivery.address}> was "
+                f"being sent when a run stopped (Message-ID {delivery.message_id}); look it up "
+                "in the relay's log, then run with --resend-unknown only if it never left")
+        else:
+            pending.append(delivery)
+    return pending
+
+
+def _deliver_all(model: object, work: list[_Pending], sender: str, connection: SmtpConnection,
+                 records: Records, today: dt.date, retry_delays: Sequence[float],
+                 result: DistributionResult, log: Callable[[str], None]) -> None:
+    letters: dict[str, Letter] = {}
+    rounds = [0.0, *retry_delays]
+    for round_number, delay in enumerate(rounds):
+        if not work:
+            return
+        if delay:
+            log(f"retrying {len(work)} delivery(ies) in {delay:g} s")
+            time.sleep(delay)
+        last_round = round_number == len(rounds) - 1
+        retry: list[_Pending] = []
+        for start in range(0, len(work), STAMP_BATCH):
+            batch = work[start:start + STAMP_BATCH]
+            _stamp(model, batch, today)
+            for item in batch:
+                note_id = item.plan.note_id
+                if note_id not in letters:
+                    letters[note_id] = compose_letter(model, note_id)  # type: ignore[arg-type]
+                outcome = _send_one(item, letters[note_id], sender, connection, records)
+                if outcome.status == "temporary" and not last_round:
+                    records.mark(item.delivery, "pending", outcome.response)
+                    retry.append(item)
+                    continue
+                _finish(item, outcome, records, result, log)
+            for item in batch:
+                if item not in retry:
+                    item.copy = b""  # sent or settled: free the memory
+        work = retry
+
+
+def _stamp(model: object, batch: list[_Pending], today: dt.date) -> None:
+    from ..stamp import stamp_copies
+
+    by_note: dict[str, list[_Pending]] = {}
+    for item in batch:
+        if not item.copy:
+            by_note.setdefault(item.plan.note_id, []).append(item)
+    for items in by_note.values():
+        plan = items[0].plan
+        fonts = model.house.fonts.get("zh", [])  # type: ignore[attr-defined]
+        stamps = [(text("en", "email_stamp", client=i.delivery.client_name,
+                        date=today.isoformat(), ref=i.delivery.watermark_id[:12]),
+                   i.delivery.watermark_id) for i in items]
+        for item, copy in zip(items, stamp_copies(plan.pdf_bytes, stamps, fonts), strict=True):
+            item.copy = copy
+
+
+def _send_one(item: _Pending, letter: Letter, sender: str, connection: SmtpConnection,
+              records: Records) -> SendOutcome:
+    now = dt.datetime.now(dt.UTC)
+    message = build_message(sender, letter, item.delivery, item.plan.note_id, item.copy, now)
+    records.mark_in_flight(item.delivery, hashlib.sha256(item.copy).hexdigest())
+    return connection.send(message, item.delivery.address)
+
+
+def _finish(item: _Pending, outcome: SendOutcome, records: Records,
+            result: DistributionResult, log: Callable[[str], None]) -> None:
+    status = {"sent": "sent", "permanent": "permanent-failure", "temporary": "failed"}[
+        outcome.status]
+    records.mark(item.delivery, status, outcome.response)
+    (result.sent if status == "sent" else result.failed).append(item.delivery)
+    log(f"{status}: {item.plan.note_id} → {item.delivery.client_name} "
+        f"<{item.delivery.address}>: {outcome.response}")

@@ -1,0 +1,94 @@
+"""Which notes may go out, and to whom: refusals, entitlements, one copy per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import outputs
+from ..errors import SectornotesError
+from .records import normalized_address
+
+if TYPE_CHECKING:
+    from ..model import LoadedProject
+
+
+class DistributionRefused(SectornotesError):
+    """The note may not be distributed as it stands."""
+
+
+@dataclass
+class Recipient:
+    """An entitled client address."""
+
+    client_id: str
+    client_name: str
+    address: str
+
+
+@dataclass
+class NotePlan:
+    """Who receives a note, who does not and why."""
+
+    note_id: str
+    title: str
+    build_sha256: str
+    pdf_bytes: bytes
+    recipients: list[Recipient]
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # (client name, reason)
+
+
+def plan_note(model: LoadedProject, note_id: str, today: dt.date,
+              now: dt.datetime | None = None) -> NotePlan:
+    """Check that the note may go out and list its recipients; raise DistributionRefused.
+
+    Refused: a note that fails check, a draft, a release time still to come
+    (an embargo), a PDF that is missing or stale.
+    """
+    from ..clients import entitlement
+    from ..engine import build
+    from ..model import require_note
+    from ..state import sha256_bytes
+
+    note = require_note(model, note_id).spec
+    if note.status != "approved":
+        raise DistributionRefused(f"{note_id}: the note is a draft; set status: approved, "
+                                  "approved_by and approved_at before distributing it")
+    if not model.ok:
+        first = model.errors[0].format()
+        raise DistributionRefused(f"{note_id}: check fails with {len(model.errors)} error(s), "
+                                  f"first: {first}")
+    now = now or dt.datetime.now(dt.UTC)
+    if note.release is not None and now < note.release:
+        release_utc = note.release.astimezone(dt.UTC)
+        raise DistributionRefused(
+            f"{note_id}: embargoed until {note.release.isoformat()} "
+            f"({release_utc.strftime('%Y-%m-%d %H:%M')} UTC); distribute it after that time")
+    pdf = outputs.note_pdf(note_id)
+    stale = build(model.project, (note_id,), formats=("pdf",), dry_run=True)
+    pdf_path = model.project.build_dir / pdf
+    if stale.reasons.get(pdf) or not pdf_path.is_file():
+        reasons = "; ".join(stale.reasons.get(pdf, ["output missing"]))
+        raise DistributionRefused(f"{note_id}: build/{pdf} is stale ({reasons}); "
+                                  f"run 'sectornotes build {note_id}' first")
+    if model.clients is None:
+        raise DistributionRefused("clients.yaml is missing: it lists who may receive notes "
+                                  "(see 'sectornotes schema')")
+    pdf_bytes = pdf_path.read_bytes()
+    plan = NotePlan(note_id, note.title, sha256_bytes(pdf_bytes), pdf_bytes, [])
+    receiving: dict[str, str] = {}  # normalised address → client name
+    for client in model.clients.clients:
+        reason = entitlement(client, note_id, note, today)
+        if reason:
+            plan.excluded.append((client.name, reason))
+            continue
+        for address in client.emails:
+            key = normalized_address(address)
+            if key in receiving:
+                plan.excluded.append((client.name, f"{address} already receives this note "
+                                                   f"(for {receiving[key]}): one copy per address"))
+                continue
+            receiving[key] = client.name
+            plan.recipients.append(Recipient(client.id, client.name, address.strip()))
+    return plan
