@@ -34,7 +34,15 @@ def check_clients(clients: Clients, document: YamlDocument, note_ids: list[str])
                 f"clients[{index}].id: duplicate client id '{client.id}' "
                 f"(also clients[{seen_ids[client.id]}])")))
         seen_ids.setdefault(client.id, index)
+        own: dict[str, int] = {}
         for email_index, email in enumerate(client.emails):
+            first = own.setdefault(email.casefold(), email_index)
+            if first != email_index:
+                findings.append(document.finding(("clients", index, "emails", email_index), (
+                    f"clients[{index}].emails[{email_index}]: {email} repeats "
+                    f"clients[{index}].emails[{first}] (addresses ignore case); list each "
+                    "address once")))
+                continue
             owner = seen_emails.setdefault(email.casefold(), client.id)
             if owner != client.id:
                 findings.append(document.finding(("clients", index, "emails", email_index), (
