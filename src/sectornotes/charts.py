@@ -145,6 +145,9 @@ def _run_custom(figure_id: str, figure: Figure, frame: pd.DataFrame,
 
     file_name, _, function_name = (figure.python or "").partition(":")
     file_path = figures_dir / file_name
+    if not file_path.resolve().is_relative_to(figures_dir.resolve().parent):
+        raise FigureError(f"figures/{figure_id}.yaml: figures/{file_name} links outside the "
+                          "project; project code must live in the project")
     spec = importlib.util.spec_from_file_location(f"sectornotes_user_{figure_id}", file_path)
     if spec is None or spec.loader is None:
         raise FigureError(f"figures/{figure_id}.yaml: cannot load figures/{file_name}")

@@ -16,6 +16,9 @@ from .quotes import SourceText, first_difference, normalize
 from .schema import Claim, SeedFile, SourceMeta
 from .yamlfile import FileProblem, YamlDocument, read_text
 
+# Shorter passages ("e", "5%") occur by chance and prove nothing.
+MIN_QUOTE_CHARACTERS = 6
+
 
 @dataclass
 class Source:
@@ -38,6 +41,7 @@ class RegisteredClaim:
     index: int  # position in the file's `claims` list
     quote_line: int = 0
     quote_col: int = 0
+    quoted: str = ""  # the source's own text of the quote (what readers are shown)
 
     @property
     def id(self) -> str:
@@ -81,6 +85,8 @@ def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
     display = document.path
     text_path = project.seed_text_path(source_id)
     text_display = project.relative(text_path)
+    if project.leaves_project(text_path):
+        return  # reported as a link leaving the project; never read
     if not text_path.is_file():
         findings.append(Finding(display, 1, 1, f"source text {text_display} is missing; "
                                 "put the document's text beside this file"))
@@ -148,10 +154,18 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim) -> list[
             f"source.seed: unknown source '{registered.source_id}'"
             f"{did_you_mean(registered.source_id, registry.sources)}; "
             "it must name a seeds/<id>.txt file"))]
+    meaningful = len("".join(normalize(claim.source.quote).split()))
+    if meaningful < MIN_QUOTE_CHARACTERS:
+        return [registered.finding("source", "quote", message=(
+            f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
+            f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the claim"))]
     offset = source.text.find(claim.source.quote)
     if offset is None:
         return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
     registered.quote_line, registered.quote_col = source.text.line_col(offset)
+    span = source.text.span(claim.source.quote)
+    if span is not None:
+        registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
     findings = []
     quote = normalize(claim.source.quote)
     numbers = numbers_in(quote)

@@ -12,7 +12,7 @@ from .yamlfile import FileProblem, YamlDocument, load_yaml
 
 def load_clients(project: Project) -> tuple[Clients | None, YamlDocument | None, list[Finding]]:
     """The distribution list, or None when the project has none (or it is invalid)."""
-    if not project.clients_path.is_file():
+    if not project.clients_path.is_file() or project.leaves_project(project.clients_path):
         return None, None, []
     display = project.relative(project.clients_path)
     try:

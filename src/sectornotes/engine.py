@@ -115,7 +115,7 @@ class BuildContext:
             self._claim_hashes[claim_id] = hash_json({
                 "claim": registered.claim.model_dump(mode="json"),
                 "source": source.meta.model_dump(mode="json"), "seed": source.id,
-                "at": [registered.quote_line, registered.quote_col]})
+                "at": [registered.quote_line, registered.quote_col], "quoted": registered.quoted})
         return self._claim_hashes[claim_id]
 
     def claim_inputs(self, claim_ids: Iterable[str]) -> dict[str, str]:

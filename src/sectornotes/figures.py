@@ -149,4 +149,8 @@ def _python_problems(project: Project, loaded: LoadedFigure) -> list[Finding]:
         return [loaded.document.finding(("python",), (
             f"python: figures/{file_name} does not exist"
             f"{did_you_mean(file_name, [p.name for p in project.figures_dir.glob('*.py')])}"))]
+    if project.leaves_project(project.figures_dir / file_name):
+        return [loaded.document.finding(("python",), (
+            f"python: figures/{file_name} links outside the project; the build runs this "
+            "code, so it must be a file of the project"))]
     return []

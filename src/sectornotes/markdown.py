@@ -45,7 +45,8 @@ class Citations:
         return outputs.from_note_page(outputs.source_page(source_id), claim_id)
 
     def quote(self, claim_id: str) -> str:
-        return self.registry.claims[claim_id].claim.source.quote
+        registered = self.registry.claims[claim_id]
+        return registered.quoted or registered.claim.source.quote
 
     def cited(self) -> list[RegisteredClaim]:
         return [self.registry.claims[claim_id] for claim_id in self.order]
@@ -107,7 +108,7 @@ def _render_value(renderer, tokens, index, options, env) -> str:
     else:
         text = format_point(point, citations.language)
     return (f'<a class="claim-value" href="{escape(citations.href(reference.target))}" '
-            f'title="{escape(registered.claim.source.quote)}">{escape(text)}</a>')
+            f'title="{escape(citations.quote(reference.target))}">{escape(text)}</a>')
 
 
 def make_markdown() -> MarkdownIt:

@@ -99,6 +99,11 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     from .notes import check_notes, load_notes
 
     house, findings = load_house(project)
+    for link in project.escaping_links():
+        shown = link.relative_to(project.root).as_posix()
+        findings.append(Finding(shown, 1, 1, (
+            f"{shown} is a symbolic link to {link.resolve()}, outside the project; it is not "
+            "read: copy the file into the project instead")))
     registry, registry_findings = load_registry(project)
     findings += registry_findings
     findings += verify_claims(registry)
@@ -127,7 +132,7 @@ def load_house(project: Project) -> tuple[House | None, list[Finding]]:
     from .yamlfile import FileProblem, load_yaml
 
     display = project.relative(project.house_path)
-    if not project.house_path.is_file():
+    if not project.house_path.is_file() or project.leaves_project(project.house_path):
         return None, [Finding(display, 1, 1, "house.yaml is missing: it names the firm, "
                               "analysts, disclaimers and rating scale (see 'sectornotes init')")]
     try:

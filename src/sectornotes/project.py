@@ -62,18 +62,44 @@ class Project:
         except ValueError:
             return path.as_posix()
 
+    def leaves_project(self, path: Path) -> bool:
+        """True for a symbolic link (or a path through one) that points outside the project.
+
+        Such files are reported by `check` and never read: a link to /etc/passwd in
+        seeds/ must not be published as a source page.
+        """
+        try:
+            return not path.resolve().is_relative_to(self.root)
+        except (OSError, RuntimeError):  # a link loop
+            return True
+
+    def escaping_links(self) -> list[Path]:
+        """Every file or folder in the project's input folders that links outside it."""
+        found = []
+        for candidate in (self.house_path, self.clients_path):
+            if candidate.is_symlink() and self.leaves_project(candidate):
+                found.append(candidate)
+        for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates"):
+            if folder.is_symlink() and self.leaves_project(folder):
+                found.append(folder)
+                continue
+            if folder.is_dir():
+                found.extend(p for p in sorted(folder.rglob("*"))
+                             if p.is_symlink() and self.leaves_project(p))
+        return found
+
     def seed_files(self) -> list[Path]:
         """seeds/*.yaml, sorted so output is stable."""
-        return _sorted_yaml(self.seeds_dir)
+        return _sorted_yaml(self.seeds_dir, self)
 
     def seed_text_path(self, source_id: str) -> Path:
         return self.seeds_dir / f"{source_id}.txt"
 
     def figure_files(self) -> list[Path]:
-        return _sorted_yaml(self.figures_dir)
+        return _sorted_yaml(self.figures_dir, self)
 
     def note_files(self) -> list[Path]:
-        return _sorted_yaml(self.notes_dir)
+        return _sorted_yaml(self.notes_dir, self)
 
     def input_files(self) -> list[Path]:
         """Every file whose content can affect an output (the no-op build digests them)."""
@@ -81,7 +107,8 @@ class Project:
         for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates",
                        PACKAGE_TEMPLATES):
             if folder.is_dir():
-                files.extend(p for p in folder.rglob("*") if p.is_file())
+                files.extend(p for p in folder.rglob("*") if p.is_file() and
+                             (folder == PACKAGE_TEMPLATES or not self.leaves_project(p)))
         return files
 
 
@@ -100,7 +127,8 @@ def content_digest(paths: list[Path], salt: str = "") -> str:
     return digest.hexdigest()
 
 
-def _sorted_yaml(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+def _sorted_yaml(folder: Path, project: Project) -> list[Path]:
+    if not folder.is_dir() or project.leaves_project(folder):
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                  and not project.leaves_project(p))

@@ -39,6 +39,8 @@ class _RecordingLoader(BaseLoader):
                 source, filename, uptodate = loader.get_source(environment, template)
             except TemplateNotFound:
                 continue
+            if position == 0 and _leaves(loader, filename):
+                continue  # an override linking outside the project is never read (check says so)
             self.loaded[template] = filename
             if position > 0:  # a default stays current only while no override appears
                 overrides = self.loaders[:position]
@@ -49,6 +51,11 @@ class _RecordingLoader(BaseLoader):
                 return source, filename, still_current
             return source, filename, uptodate
         raise TemplateNotFound(template)
+
+
+def _leaves(loader: FileSystemLoader, filename: str) -> bool:
+    project_root = Path(loader.searchpath[0]).resolve().parent
+    return not Path(filename).resolve().is_relative_to(project_root)
 
 
 def _has_template(loader: FileSystemLoader, name: str) -> bool:
@@ -229,7 +236,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
         endnotes.append({
             "same_as": same_as if same_as != number else None,
             "number": number, "id": registered.id, "text": registered.claim.text,
-            "quote": registered.claim.source.quote, "title": source.meta.title,
+            "quote": registered.quoted or registered.claim.source.quote,
+            "title": source.meta.title,
             "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
             "publisher": source.meta.publisher, "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,

@@ -19,18 +19,21 @@ from .units import UNIT_NAMES
 from .yamlfile import YamlDocument
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL = r"^[^@\s\x00-\x1f\x7f<>,;]+@[^@\s\x00-\x1f\x7f<>,;]+\.[^@\s\x00-\x1f\x7f<>,;]+$"
+SINGLE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters (mail headers)
 _PERIOD_PART = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
 
 _PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
     EMAIL: "an email address",
+    SINGLE_LINE: "one line of text, without line breaks or control characters",
     PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, or a span A/B",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
+SingleLine = Annotated[str, Field(min_length=1, pattern=SINGLE_LINE)]
 Unit = Literal[UNIT_NAMES]  # type: ignore[valid-type]
 
 
@@ -368,7 +371,8 @@ class Client(Strict):
     """A client on the distribution list."""
 
     id: KebabId = Field(description="Stable id used in the ledger.")
-    name: Text = Field(description="Name printed on the client's copy.")
+    name: SingleLine = Field(description="Name printed on the client's copy and in the email's "
+                                         "To: header (one line).")
     emails: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
         min_length=1, description="Delivery addresses.")
     language: Literal["en", "zh"] = Field("en", description="Preferred language of notes.")
@@ -406,6 +410,11 @@ def validate(model: type[StrictModel], document: YamlDocument
         return None, [_finding(model, document, error) for error in exc.errors()]
 
 
+def _visible(text: str) -> str:
+    """Control characters written as escapes, so a message never breaks a terminal line."""
+    return "".join(repr(c)[1:-1] if ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
 def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -> Finding:
     location = tuple(part for part in error["loc"] if not _is_union_branch(part))
     where = _dotted(location)
@@ -422,7 +431,8 @@ def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -
                                 f"'{location[-1]}'")
     if kind == "string_pattern_mismatch":
         pattern = error["ctx"]["pattern"]
-        message = f"{where}: '{error['input']}' is not {_PATTERN_HELP.get(pattern, pattern)}"
+        message = (f"{where}: '{_visible(str(error['input']))}' is not "
+                   f"{_PATTERN_HELP.get(pattern, pattern)}")
         return document.finding(location, message)
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])

@@ -116,7 +116,7 @@ def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
     if not text.strip():
         raise FileProblem(Finding(display_path, 1, 1, "file is empty; expected a YAML mapping"))
     try:
-        _reject_aliases(text, display_path)
+        _reject_aliases_and_deep_nesting(text, display_path)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -140,20 +140,40 @@ def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
     return document
 
 
-def _reject_aliases(text: str, display_path: str) -> None:
-    # Aliases let a few lines expand to gigabytes ("billion laughs"); project
-    # files never need them, so any alias is refused before composing.
-    if "*" not in text:
+MAX_NESTING = 64  # project files nest a few levels; thousands crash the recursive composer
+
+
+def _could_nest_deeply(text: str) -> bool:
+    if text.count("[") + text.count("{") > MAX_NESTING:
+        return True
+    return any(len(line) - len(line.lstrip(" -")) > MAX_NESTING for line in text.splitlines())
+
+
+def _reject_aliases_and_deep_nesting(text: str, display_path: str) -> None:
+    # Aliases let a few lines expand to gigabytes ("billion laughs"); project files
+    # never need them, so any alias is refused before composing. Nesting is measured
+    # on the parser's events (no recursion) before the composer recurses into it.
+    if "*" not in text and not _could_nest_deeply(text):
         return
+    depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
+        mark = event.start_mark
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            line, column = (mark.line, mark.column) if mark is not None else (0, 0)
             raise FileProblem(Finding(
                 display_path, line + 1, column + 1,
                 f"YAML alias '*{event.anchor}' is not allowed in project files; "
                 "write the value out in full",
             ))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise FileProblem(Finding(
+                    display_path, line + 1, column + 1,
+                    f"YAML nested more than {MAX_NESTING} levels deep; project files need a "
+                    "few levels (is this file what you meant to save here?)"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
