@@ -219,6 +219,10 @@ def _modified(path: Path) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M:%S")
 
 
+# Only rendered outputs are served: never build state, the manifest or anything else.
+SERVED_FOLDERS = ("html", "pdf", "figures", "data", "sources")
+
+
 def _handler_for(server: PreviewServer):
     build_dir = server.project.build_dir
 
@@ -229,7 +233,31 @@ def _handler_for(server: PreviewServer):
         def log_message(self, format, *args):  # noqa: A002 - keep the console for builds
             pass
 
+        def _refused(self) -> bool:
+            """Refuse other Host names (DNS rebinding) and everything but rendered outputs."""
+            port = self.server.server_address[1]
+            allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+            if self.headers.get("Host", "") not in allowed:
+                self.send_error(HTTPStatus.FORBIDDEN, "unknown Host: this preview answers only "
+                                f"http://127.0.0.1:{port}/")
+                return True
+            path = self.path.split("?", 1)[0]
+            if path in ("/", "/index.html", "/__events"):
+                return False
+            parts = path.lstrip("/").split("/")
+            if len(parts) < 2 or not parts[-1] or parts[0] not in SERVED_FOLDERS or any(
+                    p.startswith(".") for p in parts):
+                self.send_error(HTTPStatus.NOT_FOUND, "not a rendered note, figure or source")
+                return True
+            return False
+
+        def do_HEAD(self):  # noqa: N802 - http.server's naming
+            if not self._refused():
+                super().do_HEAD()
+
         def do_GET(self):  # noqa: N802 - http.server's naming
+            if self._refused():
+                return None
             path = self.path.split("?", 1)[0]
             if path == "/__events":
                 return self._events()
