@@ -235,7 +235,7 @@ def _handler_for(server: PreviewServer):
 
         def _refused(self) -> bool:
             """Refuse other Host names (DNS rebinding) and everything but rendered outputs."""
-            port = self.server.server_address[1]
+            port = server.httpd.server_address[1]
             allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
             if self.headers.get("Host", "") not in allowed:
                 self.send_error(HTTPStatus.FORBIDDEN, "unknown Host: this preview answers only "
