@@ -105,3 +105,17 @@ def test_endnotes_show_the_sources_own_text_not_the_yaml_string(sample_project):
     page = (sample_project / "build/html/capex-note.html").read_text(encoding="utf-8")
     assert "＋59.1％" not in page
     assert "year-on-year +59.1%</q>" in page
+
+
+def test_a_build_folder_that_cannot_be_written_is_named_not_an_internal_error(sample_project):
+    (sample_project / "build").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--format", "html"])
+    assert result.exit_code == 1
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert f"{sample_project / 'build'}" in result.output
+
+
+def test_init_keeps_the_records_out_of_git(tmp_path):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new/.gitignore").read_text().splitlines() == ["build/", "records/"]

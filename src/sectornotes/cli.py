@@ -40,6 +40,13 @@ class SectornotesGroup(click.Group):
             return super().invoke(ctx)
         except SectornotesError as error:
             raise LibraryError(error) from error
+        except OSError as error:
+            if not error.filename:
+                raise
+            # A file the system refused (read-only, not a folder, disk full): say which.
+            raise click.ClickException(
+                f"{error.filename}: {error.strerror or error}; check that the folder exists, "
+                "is writable and has space") from error
 
 
 @click.group(cls=SectornotesGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -36,5 +36,6 @@ def init_project(target: Path) -> list[Path]:
     vscode.parent.mkdir()
     vscode.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     gitignore = target / ".gitignore"
-    gitignore.write_text("build/\n", encoding="utf-8")
+    # records/ holds client addresses and delivery history: kept, backed up, not committed.
+    gitignore.write_text("build/\nrecords/\n", encoding="utf-8")
     return made + [vscode, gitignore]
