@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PYTHON) bench/run.py
 	$(PYTHON) bench/serve_latency.py
 	$(PYTHON) bench/watermark.py
+	$(PYTHON) bench/delivery.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -6,7 +6,9 @@ disclosures at the end of the PDF. Every word comes from i18n.py.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -60,6 +62,24 @@ def message_id_for(watermark_id: str, note_id: str, sender: str | None) -> str:
     """A Message-ID fixed per delivery, so a retried message can be recognised downstream."""
     domain = (sender or "").rpartition("@")[2].strip("> ") or "sectornotes.invalid"
     return f"<{watermark_id}.{note_id}@{domain}>"
+
+
+# Stands in for the PDF while the email package lays the message out: encoding a large
+# attachment with it costs ~30 ms, base64 in C well under 1 ms. 57 bytes = one base64 line.
+_PLACEHOLDER = b"sectornotes-attachment-placeholder-" + b"#" * 22
+_PLACEHOLDER_LINE = base64.b64encode(_PLACEHOLDER)
+
+
+def message_bytes(sender: str, letter: Letter, delivery: Delivery, note_id: str,
+                  copy: bytes, now: dt.datetime) -> bytes:
+    """The email for one delivery, ready for SMTP DATA (CRLF line ends), PDF attached."""
+    message = build_message(sender, letter, delivery, note_id, _PLACEHOLDER, now)
+    layout = message.as_bytes(policy=email.policy.SMTP)
+    if layout.count(_PLACEHOLDER_LINE) != 1:
+        raise AssertionError("the attachment placeholder must occur once in the layout")
+    flat = base64.b64encode(copy)
+    encoded = b"\r\n".join(flat[i:i + 76] for i in range(0, len(flat), 76))  # MIME's line length
+    return layout.replace(_PLACEHOLDER_LINE, encoded)
 
 
 def build_message(sender: str, letter: Letter, delivery: Delivery, note_id: str,

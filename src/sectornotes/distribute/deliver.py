@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import text
 from ..project import Project
-from .compose import Letter, build_message, compose_letter, message_id_for
+from .compose import Letter, compose_letter, message_bytes, message_id_for
 from .plan import NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
@@ -164,7 +164,7 @@ def _stamp(model: object, batch: list[_Pending], today: dt.date) -> None:
 def _send_one(item: _Pending, letter: Letter, sender: str, connection: SmtpConnection,
               records: Records) -> SendOutcome:
     now = dt.datetime.now(dt.UTC)
-    message = build_message(sender, letter, item.delivery, item.plan.note_id, item.copy, now)
+    message = message_bytes(sender, letter, item.delivery, item.plan.note_id, item.copy, now)
     records.mark_in_flight(item.delivery, hashlib.sha256(item.copy).hexdigest())
     return connection.send(message, item.delivery.address)
 

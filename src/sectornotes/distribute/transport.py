@@ -8,12 +8,10 @@ host:port and the cause.
 
 from __future__ import annotations
 
-import email.policy
 import os
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from ..errors import SectornotesError, UsageError
 
@@ -135,7 +133,7 @@ class SmtpConnection:
                 pass  # already gone
             self.smtp = None
 
-    def send(self, message: EmailMessage, address: str) -> SendOutcome:
+    def send(self, message: bytes, address: str) -> SendOutcome:
         """Deliver one message to one address over the open session (reopened if needed)."""
         try:
             if self.smtp is None:
@@ -151,8 +149,7 @@ class SmtpConnection:
             self.close()
             return SendOutcome("temporary", f"connection failed: {_describe(error)}")
 
-    def _transaction(self, smtp: smtplib.SMTP, message: EmailMessage,
-                     address: str) -> SendOutcome:
+    def _transaction(self, smtp: smtplib.SMTP, message: bytes, address: str) -> SendOutcome:
         sender = self.settings.sender or ""
         try:
             code, text = smtp.mail(sender)
@@ -161,8 +158,8 @@ class SmtpConnection:
             code, text = smtp.rcpt(address)
             if code not in (250, 251):
                 return _refused(smtp, code, text)
-            # smtplib sends bytes as they are: the message must already use CRLF line ends.
-            code, text = smtp.data(message.as_bytes(policy=email.policy.SMTP))
+            # smtplib sends bytes as they are: the message already uses CRLF line ends.
+            code, text = smtp.data(message)
         except smtplib.SMTPResponseException as error:
             return _refused(smtp, error.smtp_code, error.smtp_error)
         if code != 250:
