@@ -255,3 +255,15 @@ def test_records_list_and_export(project, mailbox, tmp_path):
     lines = target.read_text().splitlines()
     assert lines[0].startswith("id,note,build_sha256,client_id,client_name,address,")
     assert len(lines) == 4
+
+
+def test_verify_survives_a_damaged_manifest_and_missing_records(project, tmp_path):
+    (project / "build/manifest.json").write_text('{"outputs": [1, 2]}')
+    copy = tmp_path / "some.pdf"
+    copy.write_bytes((project / "build/pdf/capex-note.pdf").read_bytes())
+    result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(copy)])
+    assert result.exit_code == 1
+    assert "is not in this project's delivery records" in result.output
+    assert build(Project(project), ("capex-note",)).ok  # the next build repairs the manifest
+    result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(copy)])
+    assert result.exit_code == 0 and "the base build build/pdf/capex-note.pdf" in result.output
