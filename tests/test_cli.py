@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from sectornotes.cli import cli
 
-from .conftest import REPO_ROOT, SEED_YAML
+from .conftest import REPO_ROOT, SEED_YAML, replaced
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -76,11 +76,25 @@ def test_check_never_imports_heavy_libraries():
 
 
 def test_claims_search_and_filters(make_project):
-    extra = SEED_YAML.replace("id: big4-capex-q3-2024", "id: other-claim").replace(
-        "tags: [tech, capex]", "tags: [media]").replace("metric: capex,", "metric: spend,").replace(
-        "metric: capex-yoy,", "metric: spend-yoy,")
-    root = make_project({"seeds/other.yaml": extra, "seeds/other.txt":
-                         "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%"})
+    extra = replaced(
+        replaced(
+            replaced(
+                replaced(SEED_YAML, "id: big4-capex-q3-2024", "id: other-claim"),
+                "tags: [tech, capex]",
+                "tags: [media]",
+            ),
+            "metric: capex,",
+            "metric: spend,",
+        ),
+        "metric: capex-yoy,",
+        "metric: spend-yoy,",
+    )
+    root = make_project(
+        {
+            "seeds/other.yaml": extra,
+            "seeds/other.txt": "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%",
+        }
+    )
     runner = CliRunner()
 
     def ids(*args):
@@ -94,10 +108,13 @@ def test_claims_search_and_filters(make_project):
     assert ids("--metric", "capex") == ["big4-capex-q3-2024"]
     assert ids("OTHER") == ["other-claim"]
     assert ids("--kind", "opinion") == []
-    listing = json.loads(runner.invoke(cli, ["-C", str(root), "claims", "--format", "json",
-                                             "--tag", "media"]).stdout)
-    assert listing[0]["source"] == {"quote": "capital expenditure increased to 58.86 billion "
-                                    "USD, year-on-year +59.1%", "seed": "other"}
+    listing = json.loads(
+        runner.invoke(cli, ["-C", str(root), "claims", "--format", "json", "--tag", "media"]).stdout
+    )
+    assert listing[0]["source"] == {
+        "quote": "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%",
+        "seed": "other",
+    }
 
 
 def test_schema_is_the_validating_declaration(tmp_path):
@@ -106,8 +123,7 @@ def test_schema_is_the_validating_declaration(tmp_path):
     seed_schema = json.loads((tmp_path / "schemas" / "seed.schema.json").read_text())
     claim = seed_schema["$defs"]["Claim"]
     assert claim["additionalProperties"] is False
-    assert set(claim["properties"]) == {"id", "text", "kind", "data", "source", "tags",
-                                        "disagrees_with"}
+    assert set(claim["properties"]) == {"id", "text", "kind", "data", "source", "tags", "disagrees_with"}
     assert claim["properties"]["kind"]["enum"] == ["fact", "estimate", "forecast", "opinion"]
     assert all(prop.get("description") for prop in claim["properties"].values())
     unit = seed_schema["$defs"]["DataPoint"]["properties"]["unit"]

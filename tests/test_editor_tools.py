@@ -12,7 +12,7 @@ from sectornotes.cli import cli
 from sectornotes.engine import build
 from sectornotes.project import Project
 
-from .conftest import snapshot
+from .conftest import replaced, snapshot
 
 
 def run(*args):
@@ -79,10 +79,15 @@ def test_diff_between_two_commits(sample_project):
     git(sample_project, "commit", "-qm", "first")
     for name in ("seeds/capex-review.txt", "seeds/capex-review.yaml"):
         path = sample_project / name
-        path.write_text(path.read_text().replace("58.86", "61.25"))
+        path.write_text(replaced(path.read_text(), "58.86", "61.25", count=0))
     note = sample_project / "notes/capex-note.yaml"
-    note.write_text(note.read_text().replace("rating: outperform", "rating: market-perform")
-                    .replace("Demand may disappoint.", "Demand may weaken sharply."))
+    note.write_text(
+        replaced(
+            replaced(note.read_text(), "rating: outperform", "rating: market-perform"),
+            "Demand may disappoint.",
+            "Demand may weaken sharply.",
+        )
+    )
     git(sample_project, "commit", "-qam", "second")
     result = run("-C", sample_project, "diff", "HEAD~1", "HEAD", "capex-note")
     assert result.exit_code == 0, result.output
@@ -95,10 +100,11 @@ def test_diff_between_two_commits(sample_project):
         "Prose:",
         "  risk 1: Demand may [-disappoint-] {+weaken sharply+}.",
     ]
-    as_json = json.loads(run("-C", sample_project, "diff", "HEAD~1", "HEAD", "capex-note",
-                             "--format", "json").stdout)
+    as_json = json.loads(
+        run("-C", sample_project, "diff", "HEAD~1", "HEAD", "capex-note", "--format", "json").stdout
+    )
     assert as_json[0]["values_changed"][0]["old"] == "$58.86bn"
-    note.write_text(note.read_text().replace("[@fig:big4-growth]", "[@fig:big4-growth] today"))
+    note.write_text(replaced(note.read_text(), "[@fig:big4-growth]", "[@fig:big4-growth] today"))
     worktree = run("-C", sample_project, "diff", "HEAD", "capex-note")
     assert "{+today+}" in worktree.stdout
     unknown = run("-C", sample_project, "diff", "no-such-rev", "HEAD", "capex-note")
@@ -111,12 +117,15 @@ def test_diff_between_two_manifests(sample_project, tmp_path):
     old_manifest = tmp_path / "old-manifest.json"
     old_manifest.write_bytes((sample_project / "build/manifest.json").read_bytes())
     seed = sample_project / "seeds/capex-review.yaml"
-    seed.write_text(seed.read_text().replace("Big-4 capex reached", "The Big-4 spent"))
+    seed.write_text(replaced(seed.read_text(), "Big-4 capex reached", "The Big-4 spent"))
     build(Project(sample_project), formats=("html",))
-    result = run("-C", sample_project, "diff", old_manifest,
-                 sample_project / "build/manifest.json", "capex-note")
+    result = run(
+        "-C", sample_project, "diff", old_manifest, sample_project / "build/manifest.json", "capex-note"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
-        "Inputs changed (from the manifests):", "  claim big4-capex-q3-2024 changed"]
+        "Inputs changed (from the manifests):",
+        "  claim big4-capex-q3-2024 changed",
+    ]
     missing = run("-C", sample_project, "diff", old_manifest, old_manifest, "nope")
     assert missing.exit_code == 1 and "note 'nope' was not built in" in missing.output

@@ -18,7 +18,7 @@ from sectornotes.numbers import as_decimal
 from sectornotes.project import Project
 from sectornotes.units import UNITS
 
-from .conftest import FIGURE_YAML, REPO_ROOT
+from .conftest import FIGURE_YAML, REPO_ROOT, replaced
 
 pytestmark = pytest.mark.slow
 
@@ -69,31 +69,47 @@ def test_source_lines_and_figure_numbers_are_generated(sample_project):
     html = (sample_project / "build/html/capex-note.html").read_text()
     assert "Source: Example Securities, 5 Feb 2025" in html
     assert '<a class="figure-ref" href="#fig-big4-growth">Figure 1</a>' in html
-    zh_figure = FIGURE_YAML.replace("title: Big-4 capex growth", "title: 资本开支\nlanguage: zh")
+    zh_figure = replaced(FIGURE_YAML, "title: Big-4 capex growth", "title: 资本开支\nlanguage: zh")
     (sample_project / "figures/capex-zh.yaml").write_text(zh_figure)
-    note = (sample_project / "notes/auto-note.yaml").read_text().replace(
-        "[@china-auto-sales-2025e]。\n", "[@china-auto-sales-2025e]，见[@fig:capex-zh]。\n"
-    ) + "    figures: [capex-zh]\n"
+    note = (
+        replaced(
+            (sample_project / "notes/auto-note.yaml").read_text(),
+            "[@china-auto-sales-2025e]。\n",
+            "[@china-auto-sales-2025e]，见[@fig:capex-zh]。\n",
+        )
+        + "    figures: [capex-zh]\n"
+    )
     (sample_project / "notes/auto-note.yaml").write_text(note)
     result = build(Project(sample_project), formats=("html",))
     assert result.ok, (result.failed, result.findings)
     html = (sample_project / "build/html/auto-note.html").read_text()
     assert "资料来源：Example Securities，2025 年 2 月 5 日" in html
-    assert "见<a class=\"figure-ref\" href=\"#fig-capex-zh\">图 1</a>" in html
+    assert '见<a class="figure-ref" href="#fig-capex-zh">图 1</a>' in html
 
 
-@pytest.mark.parametrize(("figure", "expected"), [
-    (FIGURE_YAML.replace("claims: [big4-capex-q3-2024]", "claims: [big4-capex-q3-2042]"),
-     "figures/big4-growth.yaml:3:10: error: claims[0]: unknown claim 'big4-capex-q3-2042' "
-     "(did you mean 'big4-capex-q3-2024'?)"),
-    (FIGURE_YAML.replace("  - filter: {metric: [capex-yoy]}\n", "  - sort: {by: value}\n"),
-     "figures/big4-growth.yaml:2:7: error: the figure mixes incompatible units: 'USD bn' "
-     "(big4-capex-q3-2024) and '%' (big4-capex-q3-2024) on one axis"),
-    (FIGURE_YAML.replace("kind: bar", "kind: pie-chart"),
-     "figures/big4-growth.yaml:2:7: error: kind: 'pie-chart' is not one of bar, grouped-bar"),
-    (FIGURE_YAML.replace("kind: bar", "kind: hbar\ncolour: red"),
-     "figures/big4-growth.yaml:3:1: error: top level: unknown key 'colour'"),
-])
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        (
+            replaced(FIGURE_YAML, "claims: [big4-capex-q3-2024]", "claims: [big4-capex-q3-2042]"),
+            "figures/big4-growth.yaml:3:10: error: claims[0]: unknown claim 'big4-capex-q3-2042' "
+            "(did you mean 'big4-capex-q3-2024'?)",
+        ),
+        (
+            replaced(FIGURE_YAML, "  - filter: {metric: [capex-yoy]}\n", "  - sort: {by: value}\n"),
+            "figures/big4-growth.yaml:2:7: error: the figure mixes incompatible units: 'USD bn' "
+            "(big4-capex-q3-2024) and '%' (big4-capex-q3-2024) on one axis",
+        ),
+        (
+            replaced(FIGURE_YAML, "kind: bar", "kind: pie-chart"),
+            "figures/big4-growth.yaml:2:7: error: kind: 'pie-chart' is not one of bar, grouped-bar",
+        ),
+        (
+            replaced(FIGURE_YAML, "kind: bar", "kind: hbar\ncolour: red"),
+            "figures/big4-growth.yaml:3:1: error: top level: unknown key 'colour'",
+        ),
+    ],
+)
 def test_bad_figures_fail_check_with_position(sample_project, figure, expected):
     (sample_project / "figures/big4-growth.yaml").write_text(figure)
     found = [f.format() for f in check(Project(sample_project)).findings]
@@ -104,7 +120,8 @@ def test_custom_python_figure_and_its_crash(sample_project):
     (sample_project / "figures/shapes.py").write_text(
         "def doubled(frame):\n    frame['value'] = frame['value'] * 2\n    return frame\n\n"
         "def broken(frame):\n    return helper(frame)\n\ndef helper(frame):\n"
-        "    return frame['no-such-column']\n")
+        "    return frame['no-such-column']\n"
+    )
     figure = FIGURE_YAML + "python: shapes.py:doubled\n"
     (sample_project / "figures/big4-growth.yaml").write_text(figure)
     result = build(Project(sample_project), formats=("html",))
@@ -114,8 +131,9 @@ def test_custom_python_figure_and_its_crash(sample_project):
     (sample_project / "figures/big4-growth.yaml").write_text(FIGURE_YAML + "python: shapes.py:broken\n")
     result = build(Project(sample_project), formats=("html",))
     message = result.failed["data/big4-growth.csv"]
-    assert message.startswith("figures/big4-growth.yaml: figure 'big4-growth': shapes.py:broken "
-                              "raised KeyError: 'no-such-column'")
+    assert message.startswith(
+        "figures/big4-growth.yaml: figure 'big4-growth': shapes.py:broken raised KeyError: 'no-such-column'"
+    )
     assert 'File "figures/shapes.py", line 6, in broken' in message
     assert 'File "figures/shapes.py", line 9, in helper' in message
     assert "site-packages" not in message and "sectornotes/charts.py" not in message
@@ -132,11 +150,19 @@ def test_missing_python_file_fails_check(sample_project):
 def test_editing_prose_rebuilds_html_without_pandas_or_matplotlib(sample_project):
     build(Project(sample_project), formats=("html",))
     note = sample_project / "notes/capex-note.yaml"
-    note.write_text(note.read_text().replace("Demand may disappoint.", "Demand may slow."))
-    code = ("import sys\nfrom sectornotes.engine import build\nfrom sectornotes.project import "
-            "Project\nresult = build(Project('.'), formats=('html',))\n"
-            "print(sorted(result.built), sorted(m for m in ('pandas', 'matplotlib') "
-            "if m in sys.modules))")
-    output = subprocess.run([sys.executable, "-c", code], cwd=sample_project, capture_output=True,
-                            text=True, timeout=60, check=True).stdout
+    note.write_text(replaced(note.read_text(), "Demand may disappoint.", "Demand may slow."))
+    code = (
+        "import sys\nfrom sectornotes.engine import build\nfrom sectornotes.project import "
+        "Project\nresult = build(Project('.'), formats=('html',))\n"
+        "print(sorted(result.built), sorted(m for m in ('pandas', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=sample_project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert output.strip() == "['html/capex-note.html'] []"

@@ -7,6 +7,8 @@ from sectornotes.formatting import format_quantity
 from sectornotes.markdown import Citations, plain_text, render_markdown
 from sectornotes.project import Project
 
+from .conftest import replaced
+
 
 def citations_for(sample_project, language="en", target="html") -> Citations:
     registry = check(Project(sample_project)).registry
@@ -59,10 +61,14 @@ def test_rating_labels_interpolate(sample_project):
     from sectornotes.engine import build
 
     note = sample_project / "notes/auto-note.yaml"
-    note.write_text(note.read_text(encoding="utf-8").replace(
-        "同比增长 {china-auto-sales-2025e.auto-sales-yoy}",
-        "我们给予行业“{rating}”评级，同比增长 {china-auto-sales-2025e.auto-sales-yoy}"),
-        encoding="utf-8")
+    note.write_text(
+        replaced(
+            note.read_text(encoding="utf-8"),
+            "同比增长 {china-auto-sales-2025e.auto-sales-yoy}",
+            "我们给予行业“{rating}”评级，同比增长 {china-auto-sales-2025e.auto-sales-yoy}",
+        ),
+        encoding="utf-8",
+    )
     result = build(Project(sample_project), ("auto-note",), formats=("html",))
     assert result.ok, (result.failed, result.findings)
     html = (sample_project / "build/html/auto-note.html").read_text(encoding="utf-8")

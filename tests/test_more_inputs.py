@@ -11,7 +11,7 @@ from sectornotes.cli import cli
 from sectornotes.engine import build
 from sectornotes.project import Project
 
-from .conftest import FIGURE_YAML, SEED_YAML
+from .conftest import FIGURE_YAML, SEED_YAML, replaced
 
 
 def run(*args):
@@ -20,7 +20,7 @@ def run(*args):
 
 def test_invalid_house_yaml_stops_rendering_with_its_position(sample_project):
     house = sample_project / "house.yaml"
-    house.write_text(house.read_text().replace("disclaimer:", "disclaimers:"))
+    house.write_text(replaced(house.read_text(), "disclaimer:", "disclaimers:"))
     found = [f.format() for f in check(Project(sample_project)).findings]
     assert any(f.startswith("house.yaml:") and "unknown key 'disclaimers' (did you mean "
                "'disclaimer'?)" in f for f in found), found
@@ -38,11 +38,21 @@ def test_file_names_must_be_ids(make_project):
 
 
 def test_a_transform_step_has_exactly_one_key(sample_project):
-    (sample_project / "figures/big4-growth.yaml").write_text(FIGURE_YAML.replace(
-        "  - filter: {metric: [capex-yoy]}", "  - {filter: {metric: [capex-yoy]}, sort: {by: value}}"))
+    (sample_project / "figures/big4-growth.yaml").write_text(
+        replaced(
+            FIGURE_YAML,
+            "  - filter: {metric: [capex-yoy]}",
+            "  - {filter: {metric: [capex-yoy]}, sort: {by: value}}",
+        )
+    )
     found = [f.format() for f in check(Project(sample_project)).findings]
-    assert any(f.startswith("figures/big4-growth.yaml:5:5: error: transform[0]: each transform "
-                            "step has exactly one of: filter, convert") for f in found), found
+    assert any(
+        f.startswith(
+            "figures/big4-growth.yaml:5:5: error: transform[0]: each transform "
+            "step has exactly one of: filter, convert"
+        )
+        for f in found
+    ), found
 
 
 def test_distribute_usage_errors(sample_project):
@@ -77,8 +87,12 @@ def test_serve_stops_cleanly_on_sigterm(sample_project):
     import subprocess
     import sys
 
-    process = subprocess.Popen([sys.executable, "-m", "sectornotes", "serve", "--port", "0"],
-                               cwd=sample_project, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sectornotes", "serve", "--port", "0"],
+        cwd=sample_project,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert re.search(r"Serving http://127\.0\.0\.1:\d+/", process.stderr.readline())
     process.send_signal(signal.SIGTERM)
     code = process.wait(timeout=60)

@@ -11,17 +11,28 @@ import pytest
 from sectornotes.engine import build
 from sectornotes.project import PACKAGE_TEMPLATES, Project
 
+from .conftest import replaced
+
 pytestmark = pytest.mark.slow
 
 
 def test_script_in_claim_text_and_raw_html_in_prose_are_shown_as_text(sample_project):
     seed = sample_project / "seeds/capex-review.yaml"
-    seed.write_text(seed.read_text().replace(
-        "text: Big-4 capex reached $58.86bn in Q3 2024, up 59.1% year on year.",
-        "text: \"<script>alert('claim')</script> Big-4 capex reached $58.86bn.\""))
+    seed.write_text(
+        replaced(
+            seed.read_text(),
+            "text: Big-4 capex reached $58.86bn in Q3 2024, up 59.1% year on year.",
+            "text: \"<script>alert('claim')</script> Big-4 capex reached $58.86bn.\"",
+        )
+    )
     note = sample_project / "notes/capex-note.yaml"
-    note.write_text(note.read_text().replace(
-        "Big-4 capex reached", "<script>alert('prose')</script><img src=x onerror=alert(1)> Big-4"))
+    note.write_text(
+        replaced(
+            note.read_text(),
+            "Big-4 capex reached",
+            "<script>alert('prose')</script><img src=x onerror=alert(1)> Big-4",
+        )
+    )
     result = build(Project(sample_project), formats=("html",))
     assert result.ok, (result.failed, result.findings)
     html = (sample_project / "build/html/capex-note.html").read_text()
@@ -61,8 +72,11 @@ def test_weasyprint_fetches_nothing_outside_the_project(sample_project, http_ser
     secret.write_bytes(b"not inside the project")
     template = (PACKAGE_TEMPLATES / "note.html").read_text()
     (sample_project / "templates").mkdir()
-    (sample_project / "templates/note.html").write_text(template.replace(
-        "</body>", f'<img src="{http_server}/tracker.png"><img src="{secret.as_uri()}"></body>'))
+    (sample_project / "templates/note.html").write_text(
+        replaced(
+            template, "</body>", f'<img src="{http_server}/tracker.png"><img src="{secret.as_uri()}"></body>'
+        )
+    )
     result = build(Project(sample_project), ("capex-note",))
     assert CountingHandler.requests == []
     message = result.failed["pdf/capex-note.pdf"]
@@ -72,8 +86,10 @@ def test_weasyprint_fetches_nothing_outside_the_project(sample_project, http_ser
     (sample_project / "templates/note.html").unlink()
     result = build(Project(sample_project), ("capex-note",))
     assert result.ok and result.warnings == []
-    assert b"/Subtype /Image" in (sample_project / "build/pdf/capex-note.pdf").read_bytes() or \
-        (sample_project / "build/figures/big4-growth.svg").is_file()
+    assert (
+        b"/Subtype /Image" in (sample_project / "build/pdf/capex-note.pdf").read_bytes()
+        or (sample_project / "build/figures/big4-growth.svg").is_file()
+    )
 
 
 def test_no_harfbuzz_fallback_warning_for_a_chinese_pdf(sample_project):

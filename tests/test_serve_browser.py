@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import replaced
+
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -50,7 +52,7 @@ def browser():
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(replaced(text, old, new), encoding="utf-8")
 
 
 def test_live_reload_overlay_and_recovery(server, browser):
@@ -68,7 +70,7 @@ def test_live_reload_overlay_and_recovery(server, browser):
 
     note = project / "notes/capex-note.yaml"
     good = note.read_text(encoding="utf-8")
-    note.write_text(good.replace("analysts: [lin-mei]", "analysts: [lin-mei"), encoding="utf-8")
+    note.write_text(replaced(good, "analysts: [lin-mei]", "analysts: [lin-mei"), encoding="utf-8")
     overlay = page.wait_for_selector("#sectornotes-overlay", timeout=30_000)
     assert "notes/capex-note.yaml:" in overlay.inner_text()
     assert "YAML syntax error" in overlay.inner_text()
