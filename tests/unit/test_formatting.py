@@ -1,0 +1,56 @@
+"""formatting.py and units.py: numbers as readers see them, exactly, in each language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from sectornotes.formatting import format_date, format_number, format_point, format_quantity
+from sectornotes.schema import DataPoint
+from sectornotes.units import DECLINE_WORDS, UNITS, compatible
+
+
+@pytest.mark.parametrize(("value", "unit", "language", "expected"), [
+    (58.86, "USD bn", "en", "$58.86bn"),
+    (58.86, "USD bn", "zh", "588.6 亿美元"),
+    (59.1, "%", "en", "59.1%"),
+    (-0.3, "pp", "en", "-0.3pp"),
+    (0.3, "pp", "en", "+0.3pp"),
+    (3344, "10k", "en", "33.44m"),
+    (3344, "10k", "zh", "3,344 万"),
+    (2.4, "RMB 100m", "en", "RMB0.24bn"),
+    (20.6, "x", "zh", "20.6 倍"),
+    (2025, "year", "en", "2025"),
+    (3, "rank", "zh", "第 3 名"),
+])
+def test_format_quantity(value, unit, language, expected):
+    assert format_quantity(value, unit, language) == expected
+
+
+def test_scaling_is_exact_not_rounded():
+    assert format_number(0.1, "zh", "USD bn") == "1"
+    assert format_number(Decimal("1234567.891"), "en") == "1,234,567.891"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "$60–65bn"), ("zh", "600–650 亿美元")])
+def test_format_point_range(language, expected):
+    point = DataPoint(metric="capex", entity="Meta", period="2025", unit="USD bn", low=60, high=65)
+    assert format_point(point, language) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "5 Feb 2025"),
+                                                    ("zh", "2025 年 2 月 5 日")])
+def test_format_date(language, expected):
+    assert format_date(dt.date(2025, 2, 5), language) == expected
+
+
+def test_units_belong_to_dimensions():
+    assert compatible("USD bn", "USD m") and not compatible("USD bn", "%")
+    assert UNITS["USD 100m"].scale == 1e8 and UNITS["10k"].marker == "万"
+
+
+@pytest.mark.parametrize("text", ["fell 3%", "下降 3%", "declined", "收窄"])
+def test_decline_words(text):
+    assert DECLINE_WORDS.search(text)
