@@ -207,15 +207,25 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
     full = not targets and set(formats) == set(FORMATS) and stages is None
     fingerprint = project_fingerprint(project)
     if full and not force and state.fingerprint == fingerprint and _outputs_intact(project, state):
-        _write_manifest(project, state)  # repairs a damaged manifest; else writes nothing
+        if not _manifest_intact(project, state):  # a damaged manifest is repaired
+            _write_manifest(project, state)
+            state.save(state_path)
         return BuildResult(fresh=sorted(state.outputs))
     state.fingerprint = None  # invalid until this build completes cleanly
     result = _Engine(project, state, targets, jobs, formats, force, reporter, stages).run()
     if full and result.ok:
         state.fingerprint = fingerprint
-    state.save(state_path)
     _write_manifest(project, state)
+    state.save(state_path)
     return result
+
+
+def _manifest_intact(project: Project, state: State) -> bool:
+    try:
+        stat = (project.build_dir / outputs.MANIFEST).stat()
+    except OSError:
+        return False
+    return state.manifest == [stat.st_size, stat.st_mtime_ns]
 
 
 def _outputs_intact(project: Project, state: State) -> bool:
@@ -232,11 +242,13 @@ def _write_manifest(project: Project, state: State) -> None:
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     path = project.build_dir / outputs.MANIFEST
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return
+        unchanged = path.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):
-        pass  # missing or unreadable: write it
-    write_text_atomic(path, text)
+        unchanged = False  # missing or unreadable: write it
+    if not unchanged:
+        write_text_atomic(path, text)
+    stat = path.stat()
+    state.manifest = [stat.st_size, stat.st_mtime_ns]
 
 
 class _Engine:

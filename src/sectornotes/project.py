@@ -106,10 +106,16 @@ class Project:
         files = [self.house_path]
         for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates",
                        PACKAGE_TEMPLATES):
-            if folder.is_dir():
+            if folder == PACKAGE_TEMPLATES:
+                files.extend(p for p in folder.rglob("*") if p.is_file())
+            elif folder.is_dir() and not self._links_out(folder):
+                # rglob does not descend into linked folders: a link is the file itself.
                 files.extend(p for p in folder.rglob("*") if p.is_file() and
-                             (folder == PACKAGE_TEMPLATES or not self.leaves_project(p)))
+                             not self._links_out(p))
         return files
+
+    def _links_out(self, path: Path) -> bool:
+        return path.is_symlink() and self.leaves_project(path)
 
 
 def content_digest(paths: list[Path], salt: str = "") -> str:
@@ -128,7 +134,7 @@ def content_digest(paths: list[Path], salt: str = "") -> str:
 
 
 def _sorted_yaml(folder: Path, project: Project) -> list[Path]:
-    if not folder.is_dir() or project.leaves_project(folder):
+    if not folder.is_dir() or project._links_out(folder):
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-                  and not project.leaves_project(p))
+                  and not project._links_out(p))

@@ -73,6 +73,7 @@ class State:
 
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     fingerprint: str | None = None  # digest of every input file after a full clean build
+    manifest: list[int] | None = None  # [size, mtime_ns] of manifest.json as last written
 
     @classmethod
     def load(cls, path: Path) -> State:
@@ -85,12 +86,15 @@ class State:
                 return cls()
             outputs = {str(name): OutputRecord(**record) for name, record in raw["outputs"].items()}
             fingerprint = raw.get("fingerprint")
-            return cls(outputs, fingerprint if isinstance(fingerprint, str) else None)
-        except (AttributeError, TypeError, KeyError):
+            manifest = raw.get("manifest")
+            return cls(outputs, fingerprint if isinstance(fingerprint, str) else None,
+                       [int(n) for n in manifest] if isinstance(manifest, list) else None)
+        except (AttributeError, TypeError, KeyError, ValueError):
             return cls()  # valid JSON of the wrong shape: also only a rebuild
 
     def save(self, path: Path) -> None:
         payload = {"state_version": STATE_VERSION, "fingerprint": self.fingerprint,
+                   "manifest": self.manifest,
                    "outputs": {name: asdict(r) for name, r in sorted(self.outputs.items())}}
         write_text_atomic(path, json.dumps(payload, indent=1, sort_keys=True))
 
