@@ -12,7 +12,6 @@ import textwrap
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from sectornotes.cli import cli
@@ -23,7 +22,7 @@ from sectornotes.errors import UsageError
 from sectornotes.project import Project
 
 from .conftest import edit_file, snapshot
-from .test_distribute import CLIENTS, ENTITLED, TODAY, Mailbox, free_port
+from .test_distribute import CLIENTS, ENTITLED, TODAY, Mailbox, running
 
 pytestmark = pytest.mark.slow
 SENDER = "research@house.example.invalid"
@@ -44,12 +43,8 @@ class CountingMailbox(Mailbox):
 
 @pytest.fixture
 def mailbox():
-    handler = CountingMailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
+    with running(CountingMailbox()) as handler:
+        yield handler
 
 
 def settings(mailbox) -> SmtpSettings:

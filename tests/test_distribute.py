@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,14 +82,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def mailbox():
-    handler = Mailbox()
+@contextlib.contextmanager
+def running(handler: Mailbox) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 answering through `handler` (its port set on it)."""
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     handler.port = controller.port
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox():
+    with running(Mailbox()) as handler:
+        yield handler
 
 
 @pytest.fixture
