@@ -17,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..i18n import text
 from ..project import Project
@@ -24,6 +25,9 @@ from .compose import Letter, compose_letter, message_bytes, message_id_for
 from .plan import NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
+
+if TYPE_CHECKING:
+    from ..model import LoadedProject
 
 DEFAULT_RETRY_DELAYS = (1.0, 4.0, 15.0)
 STAMP_BATCH = 200  # copies stamped at once: bounded memory
@@ -42,6 +46,7 @@ class DistributionResult:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed and nothing is left in doubt."""
         return not self.failed and not self.unknown
 
 
@@ -112,9 +117,10 @@ def _reserve(records: Records, plan: NotePlan, sender: str, result: Distribution
     return pending
 
 
-def _deliver_all(model: object, work: list[_Pending], sender: str, connection: SmtpConnection,
-                 records: Records, today: dt.date, retry_delays: Sequence[float],
-                 result: DistributionResult, log: Callable[[str], None]) -> None:
+def _deliver_all(model: LoadedProject, work: list[_Pending], sender: str,
+                 connection: SmtpConnection, records: Records, today: dt.date,
+                 retry_delays: Sequence[float], result: DistributionResult,
+                 log: Callable[[str], None]) -> None:
     letters: dict[str, Letter] = {}
     rounds = [0.0, *retry_delays]
     for round_number, delay in enumerate(rounds):
@@ -131,7 +137,7 @@ def _deliver_all(model: object, work: list[_Pending], sender: str, connection: S
             for item in batch:
                 note_id = item.plan.note_id
                 if note_id not in letters:
-                    letters[note_id] = compose_letter(model, note_id)  # type: ignore[arg-type]
+                    letters[note_id] = compose_letter(model, note_id)
                 outcome = _send_one(item, letters[note_id], sender, connection, records)
                 if outcome.status == "temporary" and not last_round:
                     records.mark(item.delivery, "pending", outcome.response)
@@ -144,7 +150,7 @@ def _deliver_all(model: object, work: list[_Pending], sender: str, connection: S
         work = retry
 
 
-def _stamp(model: object, batch: list[_Pending], today: dt.date) -> None:
+def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date) -> None:
     from ..stamp import stamp_copies
 
     by_note: dict[str, list[_Pending]] = {}
@@ -153,7 +159,10 @@ def _stamp(model: object, batch: list[_Pending], today: dt.date) -> None:
             by_note.setdefault(item.plan.note_id, []).append(item)
     for items in by_note.values():
         plan = items[0].plan
-        fonts = model.house.fonts.get("zh", [])  # type: ignore[attr-defined]
+        assert model.house is not None  # plan_note refused a project that fails check
+        # The footer is English in every language (as ever), but a client's name may be
+        # Chinese: the CJK fonts come along so it is never set in boxes.
+        fonts = model.house.fonts.get("zh", [])
         stamps = [(text("en", "email_stamp", client=i.delivery.client_name,
                         date=today.isoformat(), ref=i.delivery.watermark_id[:12]),
                    i.delivery.watermark_id) for i in items]

@@ -82,10 +82,12 @@ def normalized_address(address: str) -> str:
 
 
 def records_path(project: Project) -> Path:
+    """records/sectornotes.sqlite: outside build/, so `clean` never removes it."""
     return project.root / "records" / RECORDS_FILE
 
 
 def now_utc() -> str:
+    """The time a row changed, to the second, in UTC (ISO 8601)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
@@ -110,6 +112,7 @@ class Records:
                 "record of who received what)") from None
 
     def close(self) -> None:
+        """Close the database (every change is already committed)."""
         self.connection.close()
 
     def __enter__(self) -> Records:
@@ -182,9 +185,11 @@ class Records:
             delivery.copy_sha256 = copy_sha256
 
     def by_watermark(self, watermark_id: str) -> Delivery | None:
+        """The delivery a copy's watermark id belongs to, if any (for `verify`)."""
         return self._one("watermark_id = ?", (watermark_id,))
 
     def all(self) -> list[Delivery]:
+        """Every delivery, oldest first."""
         rows = self.connection.execute(f"SELECT {', '.join(COLUMNS)} FROM deliveries ORDER BY id")
         return [Delivery(*row) for row in rows]
 

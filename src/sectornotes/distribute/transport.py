@@ -59,6 +59,7 @@ class SmtpSettings:
 
     @property
     def address(self) -> str:
+        """host:port, as messages name the relay."""
         return f"{self.host}:{self.port}"
 
     def require(self) -> None:
@@ -126,6 +127,7 @@ class SmtpConnection:
         self.connections += 1
 
     def close(self) -> None:
+        """QUIT the session, if one is open; a session already gone is no error."""
         if self.smtp is not None:
             try:
                 self.smtp.quit()
