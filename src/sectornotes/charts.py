@@ -92,9 +92,7 @@ def period_end(period: str) -> str:
 
 def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
     if step.filter is not None:
-        for column, allowed in step.filter.items():
-            frame = frame[frame[column].isin(allowed)]
-        return frame
+        return frame  # applied once, where points are selected (figures.filtered_points)
     if step.convert is not None:
         return _convert(frame, step.convert)
     if step.sort is not None:

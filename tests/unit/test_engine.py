@@ -182,3 +182,16 @@ def test_a_new_stage_is_planned_run_recorded_and_cleaned_by_the_engine(sample_pr
     result = build(Project(sample_project), formats=("html",), stages=stages)
     assert "counts/capex-note.txt" in result.removed
     assert not (sample_project / "build/counts/capex-note.txt").exists()
+
+
+def test_loading_is_cached_by_content(sample_project):
+    from sectornotes.model import load_project
+
+    first = load_project(Project(sample_project))
+    assert load_project(Project(sample_project)) is first  # nothing changed: not re-verified
+    edit_file(sample_project / "notes/capex-note.yaml", "Demand may disappoint.",
+              "Demand may slow.")
+    second = load_project(Project(sample_project))
+    assert second is not first
+    assert second.notes["capex-note"].spec.risks == ["Demand may slow."]
+    assert load_project(Project(sample_project), strict=True) is not second  # strict differs
