@@ -101,7 +101,8 @@ def test_quote_matches_across_line_breaks_and_nfkc(make_project):
         (
             "{metric: growth, entity: M, period: '2025', value: -59.1, unit: '%'}",
             "year-on-year +59.1%",
-            "the value is negative but the quote writes 59.1 without a minus",
+            "the value is negative but the quote writes +59.1 without a minus sign or a word "
+            "of decline at that number",
         ),
         (
             "{metric: capex, entity: M, period: '2025', low: 60, high: 66, unit: USD bn}",
@@ -230,7 +231,8 @@ def test_source_path_traversal_is_refused(make_project, tmp_path):
 
 def test_non_utf8_file(make_project):
     content = replaced(SEED_YAML, "Capex review", "Capex r\udce9view").encode(
-        "utf-8", "surrogateescape")  # a lone Latin-1 byte: not UTF-8
+        "utf-8", "surrogateescape"
+    )  # a lone Latin-1 byte: not UTF-8
     assert only_finding(make_project({"seeds/capex-review.yaml": content})) == (
         "seeds/capex-review.yaml:2:17: error: not valid UTF-8 (byte 0xe9); re-save the file as UTF-8"
     )

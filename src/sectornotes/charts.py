@@ -26,8 +26,8 @@ from .numbers import as_decimal  # noqa: E402
 from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
-COLUMNS = ["x", "series", "value", "low", "high", "unit", "metric", "entity", "period",
-           "label", "claim_id", "source_id"]
+COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "metric", "entity",
+           "period", "label", "claim_id", "source_id"]
 
 
 class FigureError(SectornotesError):

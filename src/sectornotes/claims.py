@@ -8,13 +8,17 @@ claims state the same metric/entity/period with different values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .findings import Finding, did_you_mean
-from .numbers import numbers_in, problem_with_number
+from .numbers import numbers_in
 from .project import Project
 from .quotes import SourceText, first_difference, normalize
 from .schema import Claim, SeedFile, SourceMeta
 from .yamlfile import FileProblem, YamlDocument, read_text
+
+if TYPE_CHECKING:
+    from .meaning import Binding
 
 # Shorter passages ("e", "5%") occur by chance and prove nothing.
 MIN_QUOTE_CHARACTERS = 6
@@ -122,11 +126,15 @@ def _report_orphan_texts(project: Project, registry: ClaimRegistry,
             ))
 
 
-def verify_claims(registry: ClaimRegistry) -> list[Finding]:
-    """Prove every claim's quote and numbers; report conflicting claims."""
+def verify_claims(registry: ClaimRegistry,
+                  aliases: dict[str, list[str]] | None = None) -> list[Finding]:
+    """Prove every claim's quote and what each number means there; report conflicts.
+
+    `aliases` are house.yaml's other names of entities, used to read lists.
+    """
     findings: list[Finding] = []
     for registered in registry.claims.values():
-        problems = _verify_quote(registry, registered)
+        problems = _verify_quote(registry, registered, aliases or {})
         if problems:
             registry.invalid.add(registered.id)
         findings.extend(problems)
@@ -146,7 +154,8 @@ def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
     return findings
 
 
-def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim) -> list[Finding]:
+def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
+                  aliases: dict[str, list[str]]) -> list[Finding]:
     claim = registered.claim
     source = registry.sources.get(registered.source_id)
     if source is None:
@@ -166,16 +175,52 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim) -> list[
     span = source.text.span(claim.source.quote)
     if span is not None:
         registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
+    return _verify_numbers(registered, aliases)
+
+
+def _verify_numbers(registered: RegisteredClaim, aliases: dict[str, list[str]]) -> list[Finding]:
+    """Bind every number to its place in the quote and check what the quote says there."""
+    from .meaning import bind, order_problem, qualifier_at
+
+    claim = registered.claim
     findings = []
     quote = normalize(claim.source.quote)
     numbers = numbers_in(quote)
+    bound: list[tuple[int, str, Binding]] = []
     for point_index, point in enumerate(claim.data):
         for field_name, number in point.numbers():
-            problem = problem_with_number(quote, number, point.unit, numbers)
-            if problem:
+            binding, problem = bind(quote, point, number, numbers, field_name)
+            if binding is None:
                 findings.append(registered.finding("data", point_index, field_name, message=(
                     f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
+                continue
+            bound.append((point_index, field_name, binding))
+            if point.value is None:
+                continue  # a range: its words belong to both ends
+            written = qualifier_at(quote, binding.number)
+            if written != point.qualifier:
+                findings.append(registered.finding("data", point_index, message=(
+                    f"claim '{claim.id}' data[{point_index}]: " + _qualifier_problem(
+                        point.qualifier, written))))
+    for point_index, field_name, binding in bound:
+        chain_entities = [claim.data[i].entity for i, _, other in bound
+                          if other.chain and other.chain == binding.chain]
+        problem = order_problem(quote, claim.data[point_index].entity, binding, chain_entities,
+                                aliases)
+        if problem:
+            findings.append(registered.finding("data", point_index, field_name, message=(
+                f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
     return findings
+
+
+def _qualifier_problem(declared: str | None, written: str | None) -> str:
+    if declared is None:
+        return (f"the quote qualifies the number ('{written}'); add qualifier: {written} so "
+                "readers see it too")
+    if written is None:
+        return (f"qualifier: {declared} is not written at the number in the quote; remove it "
+                "or quote the words that say it")
+    return f"qualifier: {declared}, but the quote says '{written}' at the number"
 
 
 def _quote_not_found(source: Source, claim: Claim) -> str:

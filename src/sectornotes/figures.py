@@ -83,7 +83,8 @@ def _query_matches(figure: Figure, point: DataPoint) -> bool:
 def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
     """The plotted points as plain dicts (picklable, for worker processes)."""
     return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
-             "unit": p.point.unit, "metric": p.point.metric, "entity": p.point.entity,
+             "unit": p.point.unit, "qualifier": p.point.qualifier or "",
+             "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,
              "source_id": p.registered.source_id}
             for p in filtered_points(figure, registry)]

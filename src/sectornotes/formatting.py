@@ -64,9 +64,15 @@ def format_quantity(value: float, unit: str, language: str = "en") -> str:
 
 
 def format_point(point: DataPoint, language: str = "en") -> str:
-    """A data point as prose: a value or a range ('$60–65bn', '600–650 亿美元')."""
+    """A data point as prose: a value or a range ('$60–65bn', '600–650 亿美元'), with the
+    qualifier the source wrote ('over $12.3bn', '约 1,000 倍')."""
     if point.value is not None:
-        return format_quantity(point.value, point.unit, language)
+        quantity = format_quantity(point.value, point.unit, language)
+        if point.qualifier:
+            from .i18n import text
+
+            return text(language, f"qualifier_{point.qualifier}") + quantity
+        return quantity
     prefix, suffix = (_ZH if language == "zh" else _EN)[point.unit]
     low_value, high_value = point.bounds()
     low = format_number(low_value, language, point.unit)

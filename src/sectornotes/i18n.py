@@ -32,6 +32,9 @@ EN = {
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
     "email_disclosures": "Important disclosures, the analyst certification and the rating "
                          "definitions are at the end of the attached PDF.",
+    # qualifiers written at a number in the source, shown before it
+    "qualifier_over": "over ", "qualifier_under": "under ", "qualifier_nearly": "nearly ",
+    "qualifier_about": "about ", "qualifier_up-to": "up to ", "qualifier_at-least": "at least ",
 }
 
 ZH = {
@@ -49,6 +52,8 @@ ZH = {
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
     "email_disclosures": "重要声明、分析师声明及投资评级说明见附件 PDF 末尾。",
+    "qualifier_over": "超过 ", "qualifier_under": "低于 ", "qualifier_nearly": "近 ",
+    "qualifier_about": "约 ", "qualifier_up-to": "最高 ", "qualifier_at-least": "至少 ",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

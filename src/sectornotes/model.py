@@ -106,7 +106,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
             "read: copy the file into the project instead")))
     registry, registry_findings = load_registry(project)
     findings += registry_findings
-    findings += verify_claims(registry)
+    findings += verify_claims(registry, house.entities if house is not None else {})
     figures, figure_findings = load_figures(project)
     findings += figure_findings + check_figures(project, figures, registry)
     notes, note_findings = load_notes(project)

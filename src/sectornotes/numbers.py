@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .units import DECLINE_WORDS, UNITS
+from .units import UNITS
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _ARABIC = re.compile(rf"(?<![A-Za-z0-9.,])(?P<sign>[+\-−–])?(?P<number>{_NUMBER})")
@@ -78,33 +78,46 @@ def as_decimal(value: float | int) -> Decimal:
         return Decimal("NaN")
 
 
-def problem_with_number(quote: str, value: float, unit_name: str,
-                        numbers: list[NumberInQuote] | None = None) -> str | None:
-    """Why `value` in `unit_name` is not written in the quote, or None when it is."""
+def occurrences(quote: str, value: float, unit_name: str,
+                numbers: list[NumberInQuote] | None = None
+                ) -> tuple[list[NumberInQuote], str | None]:
+    """Where the quote writes `value` followed by its unit: (occurrences, problem or None)."""
     unit = UNITS[unit_name]
     numbers = numbers_in(quote) if numbers is None else numbers
     wanted = abs(as_decimal(value))
-    same_number = [number for number in numbers if number.value == wanted]
     shown = _plain(wanted)
+    same_number = [number for number in numbers if number.value == wanted]
     if not same_number:
-        return f"{shown} is not written in the quote"
-    marked = [number for number in same_number if _has_marker(quote, number, unit.marker)]
+        with_unit = sorted({_plain(n.value) for n in numbers
+                            if has_marker(quote, n, unit.marker)}, key=Decimal)
+        listing = (f"; the numbers written with unit '{unit_name}' are {', '.join(with_unit)}"
+                   if with_unit else "")
+        return [], f"{shown} is not written in the quote{listing}"
+    marked = [number for number in same_number if has_marker(quote, number, unit.marker)]
     if not marked:
-        return (f"{shown} is in the quote but not followed by its unit '{unit_name}' "
-                f"({_marker_hint(unit.marker)}); check the unit")
+        return [], (f"{shown} is in the quote but not followed by its unit '{unit_name}' "
+                    f"({_marker_hint(unit.marker)}); check the unit")
     if unit.currency and not re.search(unit.currency, quote, re.IGNORECASE):
-        return (f"the quote does not name the currency of unit '{unit_name}'; "
-                "use a unit without currency (e.g. 'bn') or quote the currency")
-    if value < 0:
-        if not any(number.negative for number in marked) and not DECLINE_WORDS.search(quote):
-            return (f"the value is negative but the quote writes {shown} without a minus "
-                    "sign or a word of decline")
-    elif value > 0 and all(number.negative for number in marked):
-        return f"the quote writes -{shown} but the value is positive; add the minus sign"
-    return None
+        return [], (f"the quote does not name the currency of unit '{unit_name}'; "
+                    "use a unit without currency (e.g. 'bn') or quote the currency")
+    return marked, None
 
 
-def _has_marker(quote: str, number: NumberInQuote, marker: str | None) -> bool:
+def problem_with_number(quote: str, value: float, unit_name: str,
+                        numbers: list[NumberInQuote] | None = None) -> str | None:
+    """Why `value` in `unit_name` is not written in the quote (with the sign it has there,
+    a minus or a word of decline just before it), or None when it is."""
+    from .meaning import sign_problem
+
+    marked, problem = occurrences(quote, value, unit_name, numbers)
+    if problem:
+        return problem
+    problems = [sign_problem(quote, number, value, unit_name) for number in marked]
+    return None if any(p is None for p in problems) else problems[0]
+
+
+def has_marker(quote: str, number: NumberInQuote, marker: str | None) -> bool:
+    """Whether the unit's words follow the number (past a list or range it ends)."""
     if marker is None:
         return True
     chain = _CHAIN.match(quote, number.end)  # matches the empty string at worst

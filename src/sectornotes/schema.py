@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from .findings import Finding, did_you_mean
+from .meaning import QUALIFIER_NAMES
 from .units import UNIT_NAMES
 from .yamlfile import YamlDocument
 
@@ -56,6 +57,11 @@ class DataPoint(Strict):
     value: float | None = Field(None, description="The number, as written in the quote.")
     low: float | None = Field(None, description="Lower end of a range such as '$60-65 billion'.")
     high: float | None = Field(None, description="Upper end of a range.")
+    qualifier: Literal[QUALIFIER_NAMES] | None = Field(  # type: ignore[valid-type]
+        None, description="Required when the quote qualifies the number: over, under, nearly, "
+        "about, up-to, at-least ('over $12.3 billion', '约 1000 倍', '20%以上').")
+    at: str | None = Field(None, description="A phrase of the quote containing the number, "
+                           "when the quote writes it more than once.")
 
     @field_validator("period", mode="before")
     @classmethod
@@ -223,6 +229,10 @@ class House(Strict):
     palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
     chart_type: ChartType = Field(default_factory=ChartType, description="Chart type scale.")
     logo: str | None = Field(None, description="Path of a logo image inside the project.")
+    entities: dict[str, list[str]] = Field(
+        default_factory=dict, description="Other names of an entity as sources write them "
+        "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
+        "find which number of a list is the entity's.")
 
 
 # ---------------------------------------------------------------- figures

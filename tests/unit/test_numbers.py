@@ -56,7 +56,10 @@ def test_a_value_written_with_its_unit_is_accepted(quote, value, unit):
 
 
 @pytest.mark.parametrize(("quote", "value", "unit", "problem"), [
-    ("increased to 58.86 billion USD", 58.68, "USD bn", "58.68 is not written in the quote"),
+    ("increased to 58.86 billion USD", 58.68, "USD bn",
+     "58.68 is not written in the quote; the numbers written with unit 'USD bn' are 58.86"),
+    ("up 59.1% and 60 billion USD", 58.1, "%",
+     "58.1 is not written in the quote; the numbers written with unit '%' are 59.1"),
     ("increased to 58.86 million USD", 58.86, "USD bn",
      "58.86 is in the quote but not followed by its unit 'USD bn' (expected 'billion' or 'bn' "
      "or 'b'); check the unit"),
@@ -65,7 +68,13 @@ def test_a_value_written_with_its_unit_is_accepted(quote, value, unit):
      "(e.g. 'bn') or quote the currency"),
     ("changed by 0.3 percentage points", -0.3, "pp",
      "the value is negative but the quote writes 0.3 without a minus sign or a word of "
-     "decline"),
+     "decline at that number"),
+    ("margins fell in Q3; capex grew 0.3 percentage points", -0.3, "pp",
+     "the value is negative but the quote writes 0.3 without a minus sign or a word of "
+     "decline at that number"),  # a decline word elsewhere in the quote proves nothing
+    ("revenue fell 3%", 3, "%",
+     "the quote says 'fell' next to 3, but the value is positive; write it as a negative "
+     "number"),
     ("changed by -0.3 percentage points", 0.3, "pp",
      "the quote writes -0.3 but the value is positive; add the minus sign"),
 ])
