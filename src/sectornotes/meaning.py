@@ -254,10 +254,10 @@ def order_problem(quote: str, entity: str, binding: Binding, chain_entities: lis
         if index in matching:
             return None
         place = matching[0]
-        return (f"the quote lists '{items[place]}' as item {place + 1} of {count}, so its number "
-                f"is {written(quote, binding.chain[place])}, not "
-                f"{written(quote, binding.number)} (item {index + 1}, '{items[index]}'): "
-                "values exchanged?")
+        return (f"the quote lists '{_clean_item(items[place])}' as item {place + 1} of {count}, "
+                f"so its number is {written(quote, binding.chain[place])}, not "
+                f"{written(quote, binding.number)} (item {index + 1}, "
+                f"'{_clean_item(items[index])}'): values exchanged?")
     positions = {e: entity_position(quote, e, chain_entities, aliases) for e in chain_entities}
     if len(set(chain_entities)) < 2:
         return None
@@ -273,6 +273,14 @@ def order_problem(quote: str, entity: str, binding: Binding, chain_entities: lis
                 f"value is the {_ordinal(index + 1)} number of {_chain_text(quote, binding)}, "
                 f"which is '{other}''s: values exchanged?")
     return None
+
+
+def _clean_item(item: str) -> str:
+    """A list item as a name: without a leading article or trailing lowercase words."""
+    words = re.sub(r"^(?:the|a|an)\s+", "", item.strip(), flags=re.IGNORECASE).split(" ")
+    while len(words) > 1 and words[-1][:1].islower():
+        words.pop()
+    return " ".join(words)
 
 
 def _chain_text(quote: str, binding: Binding) -> str:

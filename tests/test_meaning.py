@@ -1,0 +1,129 @@
+"""Number meaning, attacked: each test changes a real claim of the sample project so that its
+digits are still in the quote but the meaning is wrong, and check must fail at the claim's
+place naming the problem. The unchanged project passes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sectornotes.model import load_project
+from sectornotes.project import Project
+
+from .conftest import REPO_ROOT, edit_file
+
+CITIC = "seeds/citic-tech-outlook-2025h2.yaml"
+CSC = "seeds/csc-deepseek-market-rhythm.yaml"
+HUAFU = "seeds/huafu-media-deepseek.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "sample"
+    for part in ("seeds", "figures", "notes"):
+        shutil.copytree(REPO_ROOT / part, root / part)
+    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    return root
+
+
+def errors(root: Path) -> list[str]:
+    return [f.format() for f in load_project(Project(root), cache=False).errors]
+
+
+def test_the_sample_project_passes(project):
+    assert errors(project) == []
+
+
+def test_exchanged_values_of_a_slash_list_name_both_entities(project):
+    # Alibaba/Tencent ... 141%/91%: give Alibaba Tencent's growth.
+    edit_file(project / CITIC, "        entity: Alibaba\n        period: \"2025-Q1\"\n"
+                               "        value: 141\n",
+              "        entity: Alibaba\n        period: \"2025-Q1\"\n        value: 91\n")
+    found = errors(project)
+    assert any(line.startswith(f"{CITIC}:291:16: error: claim 'alibaba-capex-2025q1' "
+                               "data[0].value: the quote lists 'Alibaba' as item 1 of 2, so "
+                               "its number is 141, not 91 (item 2, 'Tencent'): values exchanged?")
+               for line in found), found
+
+
+def test_exchanged_values_within_one_claim(project):
+    period = '        period: "2025-01-01/2025-05-27"\n'
+    edit_file(project / CITIC, f"Hang Seng Tech Index\n{period}        value: 15\n",
+              f"Hang Seng Tech Index\n{period}        value: 6\n")
+    edit_file(project / CITIC, f"Golden Dragon China Index\n{period}        value: 6\n",
+              f"Golden Dragon China Index\n{period}        value: 15\n")
+    found = "\n".join(errors(project))
+    assert "claim 'global-tech-index-returns-2025ytd' data[0].value: the quote lists 'Hang " \
+           "Seng Technology Index' as item 1 of 4, so its number is +15, not +6" in found
+    assert "data[1].value: the quote lists 'Golden Dragon China Index' as item 2 of 4, so its " \
+           "number is +6, not +15" in found
+
+
+def test_a_list_entity_the_quote_does_not_name_asks_for_an_alias(project):
+    edit_file(project / "house.yaml", "  Nasdaq Composite: [Nasdaq Index, NASDAQ index, 纳斯达克指数]\n",
+              "")
+    found = "\n".join(errors(project))
+    assert ("cannot tell which number of the list +15/+6/-3/-6 belongs to 'Nasdaq Composite': "
+            "the quote does not name it; add the name the quote uses to house.yaml entities") \
+        in found
+
+
+def test_a_negative_value_needs_its_own_minus_or_decline_word(project):
+    # "rising by +16.5": the quote speaks of a decline nowhere near this number.
+    edit_file(project / CSC, "value: 16.5", "value: -16.5")
+    found = "\n".join(errors(project))
+    assert ("data[0].value: the value is negative but the quote writes +16.5 without a minus "
+            "sign or a word of decline at that number") in found
+
+
+def test_a_positive_value_after_a_decline_word_is_an_error(project):
+    text = (project / CSC).read_text(encoding="utf-8")
+    assert "value: -0.3" in text
+    edit_file(project / CSC, "value: -0.3", "value: 0.3")
+    found = "\n".join(errors(project))
+    assert "the quote writes -0.3 but the value is positive; add the minus sign" in found
+
+
+def test_a_qualifier_the_quote_writes_is_required(project):
+    edit_file(project / CSC, "        qualifier: over\n", "", count=0)
+    found = "\n".join(errors(project))
+    assert ("claim 'bytedance-ai-infrastructure-2025' data[0]: the quote qualifies the number "
+            "('over'); add qualifier: over so readers see it too") in found
+
+
+def test_a_qualifier_the_quote_does_not_write_is_refused(project):
+    edit_file(project / CITIC, "        value: 345\n", "        value: 345\n        qualifier: about\n")
+    found = "\n".join(errors(project))
+    assert ("data[0]: qualifier: about is not written at the number in the quote; remove it or "
+            "quote the words that say it") in found
+
+
+def test_a_different_qualifier_is_refused(project):
+    edit_file(project / CSC, "        qualifier: nearly\n", "        qualifier: about\n")
+    assert any("qualifier: about, but the quote says 'nearly' at the number" in line
+               for line in errors(project))
+
+
+def test_a_number_written_twice_needs_at(project):
+    edit_file(project / CSC, "        at: \"in the 200,000 yuan range\"\n", "")
+    found = "\n".join(errors(project))
+    assert ("claim 'smart-driving-standard-200k-2024' data[0].value: 200,000 is written 2 times "
+            "in the quote with its unit, so which one this point means is ambiguous; add at:") \
+        in found
+
+
+def test_an_at_hint_must_be_in_the_quote_and_hold_the_number(project):
+    edit_file(project / CSC, "at: \"in the 200,000 yuan range\"", "at: \"in the 300,000 range\"")
+    assert any("at: \"in the 300,000 range\" is not a phrase of the quote" in line
+               for line in errors(project))
+    edit_file(project / CSC, "at: \"in the 300,000 range\"", "at: \"sinking into the price\"")
+    assert any("at: \"sinking into the price\" must contain the number 200,000 exactly once"
+               in line for line in errors(project))
+
+
+def test_a_value_not_in_the_quote_lists_the_numbers_that_are(project):
+    edit_file(project / CSC, "        value: 58.86\n", "        value: 58.68\n")
+    assert any("58.68 is not written in the quote; the numbers written with unit 'USD bn' are "
+               "58.86" in line for line in errors(project))
