@@ -122,15 +122,15 @@ def test_numbers_must_be_written_in_the_quote_with_their_unit(make_project, data
     ("data", "quote"),
     [
         (
-            "{metric: m, entity: M, period: '2025', value: -0.3, unit: pp}",
+            "{metric: gross-margin-change, entity: M, period: '2025', value: -0.3, unit: pp}",
             "Gross margins changed by -0.3 percentage\\npoints",
         ),
         (
-            "{metric: m, entity: M, period: '2025', low: 60, high: 65, unit: USD bn}",
+            "{metric: capex, entity: M, period: '2025', low: 60, high: 65, unit: USD bn}",
             "2025 capex of 60-65 billion USD",
         ),
-        ("{metric: m, entity: M, period: '2025', value: 3344, unit: 10k}", "3,344万辆"),
-        ("{metric: m, entity: M, period: '2025', value: 6.4, unit: '%'}", "同比增长 6.4%"),
+        ("{metric: auto-sales, entity: M, period: '2025', value: 3344, unit: 10k}", "3,344万辆"),
+        ("{metric: auto-sales-yoy, entity: M, period: '2025', value: 6.4, unit: '%'}", "同比增长 6.4%"),
     ],
 )
 def test_unit_aware_numbers_accepted(make_project, data, quote):

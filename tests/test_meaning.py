@@ -12,7 +12,7 @@ import pytest
 from sectornotes.model import load_project
 from sectornotes.project import Project
 
-from .conftest import REPO_ROOT, edit_file
+from .conftest import REPO_ROOT, edit_file, replaced
 
 CITIC = "seeds/citic-tech-outlook-2025h2.yaml"
 CSC = "seeds/csc-deepseek-market-rhythm.yaml"
@@ -127,3 +127,36 @@ def test_a_value_not_in_the_quote_lists_the_numbers_that_are(project):
     edit_file(project / CSC, "        value: 58.86\n", "        value: 58.68\n")
     assert any("58.68 is not written in the quote; the numbers written with unit 'USD bn' are "
                "58.86" in line for line in errors(project))
+
+
+YOY_POINT = ("      - metric: capex-yoy\n        entity: Big-4 US CSPs\n        period: 2024-Q3\n"
+             "        value: 59.1\n")
+
+
+def test_growth_on_the_wrong_basis_names_the_word_the_quote_uses(project):
+    edit_file(project / CSC, YOY_POINT, replaced(YOY_POINT, "capex-yoy", "capex-qoq"))
+    assert any(line.startswith(f"{CSC}:120:17: error: claim 'big4-csp-capex-q3-2024' "
+                               "data[1].metric: the quote says 'year-on-year' next to +59.1, "
+                               "which is a yoy figure, but metric 'capex-qoq' is qoq; use the "
+                               "metric the quote states") for line in errors(project))
+
+
+def test_a_level_metric_on_a_growth_number_is_refused(project):
+    edit_file(project / CSC, YOY_POINT, replaced(YOY_POINT, "capex-yoy", "capex-guidance"))
+    assert any("data[1].metric: the quote says 'year-on-year' next to +59.1, which is a yoy "
+               "figure, but metric 'capex-guidance' is a level (no growth word)" in line
+               for line in errors(project))
+
+
+def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
+    edit_file(project / CSC, YOY_POINT, replaced(YOY_POINT, "capex-yoy", "capex-growthh"))
+    model = load_project(Project(project), cache=False)
+    warnings = [f.format() for f in model.findings if f.severity == "warning"]
+    # (notes citing {…capex-yoy} now fail too; the claim itself only warns)
+    assert [f for f in model.errors if f.path == CSC] == [] and warnings == [
+        f"{CSC}:120:17: warning: claim 'big4-csp-capex-q3-2024' data[1].metric: 'capex-growthh' "
+        "is not in the metric vocabulary; declare it in house.yaml metrics: with its "
+        "description, so check knows which words state it"]
+    strict = load_project(Project(project), strict=True, cache=False)
+    assert [f.format() for f in strict.errors if f.path == CSC] == [
+        w.replace(": warning: ", ": error: ") for w in warnings]

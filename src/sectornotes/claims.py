@@ -126,15 +126,22 @@ def _report_orphan_texts(project: Project, registry: ClaimRegistry,
             ))
 
 
-def verify_claims(registry: ClaimRegistry,
-                  aliases: dict[str, list[str]] | None = None) -> list[Finding]:
-    """Prove every claim's quote and what each number means there; report conflicts.
+@dataclass
+class Vocabulary:
+    """What house.yaml adds to the built-in meanings: entity aliases and metrics."""
 
-    `aliases` are house.yaml's other names of entities, used to read lists.
-    """
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    metrics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    strict: bool = False  # an unknown metric is then an error, not a warning
+
+
+def verify_claims(registry: ClaimRegistry, vocabulary: Vocabulary | None = None
+                  ) -> list[Finding]:
+    """Prove every claim's quote and what each number means there; report conflicts."""
+    vocabulary = vocabulary or Vocabulary()
     findings: list[Finding] = []
     for registered in registry.claims.values():
-        problems = _verify_quote(registry, registered, aliases or {})
+        problems = _verify_quote(registry, registered, vocabulary)
         if problems:
             registry.invalid.add(registered.id)
         findings.extend(problems)
@@ -155,7 +162,7 @@ def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
 
 
 def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
-                  aliases: dict[str, list[str]]) -> list[Finding]:
+                  vocabulary: Vocabulary) -> list[Finding]:
     claim = registered.claim
     source = registry.sources.get(registered.source_id)
     if source is None:
@@ -175,13 +182,15 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
     span = source.text.span(claim.source.quote)
     if span is not None:
         registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
-    return _verify_numbers(registered, aliases)
+    return _verify_numbers(registered, vocabulary)
 
 
-def _verify_numbers(registered: RegisteredClaim, aliases: dict[str, list[str]]) -> list[Finding]:
+def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:
     """Bind every number to its place in the quote and check what the quote says there."""
-    from .meaning import bind, order_problem, qualifier_at
+    from .meaning import bind, order_problem, qualifier_at, written
+    from .vocabulary import cue_problem, meaning_of
 
+    aliases = vocabulary.aliases
     claim = registered.claim
     findings = []
     quote = normalize(claim.source.quote)
@@ -195,13 +204,24 @@ def _verify_numbers(registered: RegisteredClaim, aliases: dict[str, list[str]]) 
                     f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
                 continue
             bound.append((point_index, field_name, binding))
+            meaning = meaning_of(point.metric, vocabulary.metrics)
+            if meaning is None:
+                if field_name != "high":
+                    findings.append(_unknown_metric(registered, point_index, point.metric,
+                                                    vocabulary.strict))
+            else:
+                problem = cue_problem(quote, binding.number.start, binding.number.end,
+                                      written(quote, binding.number), meaning)
+                if problem:
+                    findings.append(registered.finding("data", point_index, "metric", message=(
+                        f"claim '{claim.id}' data[{point_index}].metric: {problem}")))
             if point.value is None:
                 continue  # a range: its words belong to both ends
-            written = qualifier_at(quote, binding.number)
-            if written != point.qualifier:
+            stated = qualifier_at(quote, binding.number)
+            if stated != point.qualifier:
                 findings.append(registered.finding("data", point_index, message=(
                     f"claim '{claim.id}' data[{point_index}]: " + _qualifier_problem(
-                        point.qualifier, written))))
+                        point.qualifier, stated))))
     for point_index, field_name, binding in bound:
         chain_entities = [claim.data[i].entity for i, _, other in bound
                           if other.chain and other.chain == binding.chain]
@@ -211,6 +231,18 @@ def _verify_numbers(registered: RegisteredClaim, aliases: dict[str, list[str]]) 
             findings.append(registered.finding("data", point_index, field_name, message=(
                 f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
     return findings
+
+
+def _unknown_metric(registered: RegisteredClaim, point_index: int, metric: str,
+                    strict: bool) -> Finding:
+    from .vocabulary import BUILT_IN
+
+    finding = registered.finding("data", point_index, "metric", message=(
+        f"claim '{registered.id}' data[{point_index}].metric: '{metric}' is not in the metric "
+        f"vocabulary{did_you_mean(metric, BUILT_IN)}; declare it in house.yaml metrics: with "
+        "its description, so check knows which words state it"))
+    return finding if strict else Finding(finding.path, finding.line, finding.col,
+                                          finding.message, "warning")
 
 
 def _qualifier_problem(declared: str | None, written: str | None) -> str:

@@ -18,7 +18,7 @@ from .findings import Finding
 from .project import Project, content_digest
 
 if TYPE_CHECKING:
-    from .claims import ClaimRegistry
+    from .claims import ClaimRegistry, Vocabulary
     from .figures import LoadedFigure
     from .notes import LoadedNote
     from .schema import Clients, House
@@ -106,7 +106,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
             "read: copy the file into the project instead")))
     registry, registry_findings = load_registry(project)
     findings += registry_findings
-    findings += verify_claims(registry, house.entities if house is not None else {})
+    findings += verify_claims(registry, _vocabulary(house, strict))
     figures, figure_findings = load_figures(project)
     findings += figure_findings + check_figures(project, figures, registry)
     notes, note_findings = load_notes(project)
@@ -124,6 +124,15 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     }
     return LoadedProject(project, sorted(set(findings)), registry, house, figures, notes,
                          clients, clients_document, counts, strict)
+
+
+def _vocabulary(house: House | None, strict: bool) -> Vocabulary:
+    from .claims import Vocabulary
+
+    if house is None:
+        return Vocabulary(strict=strict)
+    return Vocabulary(house.entities,
+                      {m: tuple(spec.families) for m, spec in house.metrics.items()}, strict)
 
 
 def load_house(project: Project) -> tuple[House | None, list[Finding]]:

@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 from .findings import Finding, did_you_mean
 from .meaning import QUALIFIER_NAMES
 from .units import UNIT_NAMES
+from .vocabulary import FAMILIES
 from .yamlfile import YamlDocument
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -209,6 +210,15 @@ class Firm(Strict):
     website: str | None = Field(None, description="Web address.")
 
 
+class MetricSpec(Strict):
+    """A metric of the project's vocabulary, beyond the built-in ones."""
+
+    description: Text = Field(description="What the metric measures, in a few words.")
+    families: list[Literal[FAMILIES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Families whose words the quote uses for it: yoy, qoq, "
+        "margin, share, pe, rank (none for a plain level or count).")
+
+
 class ChartType(Strict):
     """The type scale of charts, in points."""
 
@@ -229,6 +239,9 @@ class House(Strict):
     palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
     chart_type: ChartType = Field(default_factory=ChartType, description="Chart type scale.")
     logo: str | None = Field(None, description="Path of a logo image inside the project.")
+    metrics: dict[KebabId, MetricSpec] = Field(
+        default_factory=dict, description="The project's own metrics (beyond the built-in "
+        "vocabulary), each with what it measures and the families of words that state it.")
     entities: dict[str, list[str]] = Field(
         default_factory=dict, description="Other names of an entity as sources write them "
         "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
