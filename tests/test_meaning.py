@@ -160,3 +160,12 @@ def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
     strict = load_project(Project(project), strict=True, cache=False)
     assert [f.format() for f in strict.errors if f.path == CSC] == [
         w.replace(": warning: ", ": error: ") for w in warnings]
+
+
+def test_an_amount_of_money_needs_a_currency(project):
+    edit_file(project / CSC, "        value: 58.86\n        unit: USD bn\n",
+              "        value: 58.86\n        unit: bn\n")
+    assert any(line.startswith(f"{CSC}:115:17: error: claim 'big4-csp-capex-q3-2024' "
+                               "data[0].metric: an amount of money needs a unit with its "
+                               "currency (USD bn, RMB bn, EUR bn …), not 'bn'")
+               for line in errors(project))

@@ -131,7 +131,7 @@ class Vocabulary:
     """What house.yaml adds to the built-in meanings: entity aliases and metrics."""
 
     aliases: dict[str, list[str]] = field(default_factory=dict)
-    metrics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    metrics: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)  # families, money
     strict: bool = False  # an unknown metric is then an error, not a warning
 
 
@@ -211,7 +211,8 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
                                                     vocabulary.strict))
             else:
                 problem = cue_problem(quote, binding.number.start, binding.number.end,
-                                      written(quote, binding.number), meaning)
+                                      written(quote, binding.number), meaning) or (
+                    _currency_problem(point.unit) if meaning.money else None)
                 if problem:
                     findings.append(registered.finding("data", point_index, "metric", message=(
                         f"claim '{claim.id}' data[{point_index}].metric: {problem}")))
@@ -231,6 +232,16 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
             findings.append(registered.finding("data", point_index, field_name, message=(
                 f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
     return findings
+
+
+def _currency_problem(unit: str) -> str | None:
+    from .units import UNITS
+
+    if UNITS[unit].currency is not None:
+        return None
+    return (f"an amount of money needs a unit with its currency (USD bn, RMB bn, EUR bn …), not "
+            f"'{unit}'; if the quote does not say which currency, the amount cannot be a data "
+            "point of this metric")
 
 
 def _unknown_metric(registered: RegisteredClaim, point_index: int, metric: str,

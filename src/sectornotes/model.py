@@ -132,7 +132,8 @@ def _vocabulary(house: House | None, strict: bool) -> Vocabulary:
     if house is None:
         return Vocabulary(strict=strict)
     return Vocabulary(house.entities,
-                      {m: tuple(spec.families) for m, spec in house.metrics.items()}, strict)
+                      {m: (tuple(spec.families), spec.money) for m, spec in house.metrics.items()},
+                      strict)
 
 
 def load_house(project: Project) -> tuple[House | None, list[Finding]]:

@@ -217,6 +217,7 @@ class MetricSpec(Strict):
     families: list[Literal[FAMILIES]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Families whose words the quote uses for it: yoy, qoq, "
         "margin, share, pe, rank (none for a plain level or count).")
+    money: bool = Field(False, description="An amount of money: its unit must name a currency.")
 
 
 class ChartType(Strict):

@@ -40,20 +40,28 @@ BUILT_IN: dict[str, tuple[str, ...]] = {
 }
 
 
+# Built-in metrics that are amounts of money: their unit must name a currency.
+MONEY = {"capex", "capex-guidance", "revenue", "net-income", "net-profit", "price",
+         "target-price"}
+
+
 @dataclass(frozen=True)
 class MetricMeaning:
     """The families a metric belongs to (empty: a level with no distinguishing cue)."""
 
     metric: str
     families: tuple[str, ...]
+    money: bool = False  # an amount of money: its unit names a currency
 
 
-def meaning_of(metric: str, declared: dict[str, tuple[str, ...]]) -> MetricMeaning | None:
+def meaning_of(metric: str, declared: dict[str, tuple[tuple[str, ...], bool]]
+               ) -> MetricMeaning | None:
     """The meaning of a metric id, or None when neither built in nor declared."""
     if metric in declared:
-        return MetricMeaning(metric, declared[metric])
+        families, money = declared[metric]
+        return MetricMeaning(metric, families, money)
     if metric in BUILT_IN:
-        return MetricMeaning(metric, BUILT_IN[metric])
+        return MetricMeaning(metric, BUILT_IN[metric], metric in MONEY)
     for suffix, family in (("-yoy", "yoy"), ("-qoq", "qoq")):
         if metric.endswith(suffix):
             base = meaning_of(metric.removesuffix(suffix), declared)
