@@ -7,6 +7,7 @@ matplotlib, which `check` and a no-op build must never load.
 from __future__ import annotations
 
 import io
+import re
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,8 +27,8 @@ from .numbers import as_decimal  # noqa: E402
 from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
-COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "metric", "entity",
-           "period", "label", "claim_id", "source_id"]
+COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "metric",
+           "entity", "period", "label", "claim_id", "source_id"]
 
 
 class FigureError(SectornotesError):
@@ -71,11 +72,19 @@ def build_frame(figure_id: str, figure: Figure, rows: list[dict],
     frame = frame.copy()
     if figure.x == "period" and not any(step.sort for step in figure.transform):
         frame = frame.sort_values("period", kind="stable", key=lambda c: c.map(period_end))
-    frame["label"] = [figure.labels.get(str(v), str(v)) for v in frame[figure.x]]
+    frame["label"] = [_estimate_label(figure.labels.get(str(v), str(v)), bool(e), figure.x)
+                      for v, e in zip(frame[figure.x], frame["estimate"], strict=True)]
     frame["x"] = frame["label"]
     frame["series"] = (frame[figure.series].map(lambda v: figure.labels.get(str(v), str(v)))
                        if figure.series else "")
     return frame[COLUMNS].reset_index(drop=True)
+
+
+def _estimate_label(label: str, estimate: bool, axis: str) -> str:
+    """Forecasts and estimates are marked E on the axis: '2025E', 'Meta (E)'."""
+    if not estimate or re.search(r"\dE\b|\(E\)|E$|预测|预计", label):
+        return label  # the figure's own label already says so
+    return f"{label}E" if axis == "period" else f"{label} (E)"
 
 
 def period_end(period: str) -> str:
@@ -238,6 +247,14 @@ def _value_text(value: float, unit: str, language: str) -> str:
     return text + ("%" if unit == "%" else "")
 
 
+def _qualified(qualifier: str, language: str) -> str:
+    if not qualifier:
+        return ""
+    from .i18n import text
+
+    return text(language, f"qualifier_{qualifier}")
+
+
 def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
     positions = range(len(categories))
     count = len(series_names)
@@ -258,7 +275,13 @@ def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
             below = [bottoms[categories.index(c)] for c in present] if stacked else None
             bars = axes.bar(offsets, values, width=bar_width, color=color, label=name or None,
                             bottom=below)
-        labels = [_value_text(v, unit, figure.language) for v in values]
+        rows = frame[frame["series"] == name].set_index("x")
+        for bar, category in zip(bars, present, strict=True):
+            if bool(rows.loc[category, "estimate"]):
+                bar.set_hatch("////")  # a forecast or estimate, not an actual
+                bar.set_edgecolor("white")
+        labels = [_qualified(str(rows.loc[c, "qualifier"] or ""), figure.language) +
+                  _value_text(v, unit, figure.language) for c, v in zip(present, values, strict=True)]
         axes.bar_label(bars, labels=labels, fontsize=look.label_size, padding=2,
                        label_type="center" if stacked else "edge",
                        color="white" if stacked else "#222222")

@@ -5,6 +5,7 @@ Nothing here imports pandas or matplotlib; drawing lives in `charts.py`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .claims import ClaimRegistry, RegisteredClaim
@@ -84,10 +85,35 @@ def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
     """The plotted points as plain dicts (picklable, for worker processes)."""
     return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
              "unit": p.point.unit, "qualifier": p.point.qualifier or "",
+             "estimate": is_estimate(p, registry),
              "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,
              "source_id": p.registered.source_id}
             for p in filtered_points(figure, registry)]
+
+
+def is_estimate(plotted: PlottedPoint, registry: ClaimRegistry) -> bool:
+    """A forecast or estimate: so its claim says, or its period starts after its source's date."""
+    if plotted.registered.claim.kind in ("forecast", "estimate"):
+        return True
+    source = registry.sources.get(plotted.registered.source_id)
+    return source is not None and period_start(plotted.point.period) > source.meta.date
+
+
+def period_start(period: str) -> dt.date:
+    """The first day of a period: 2025 → 1 Jan, 2025-Q3 → 1 Jul, 2025-H2 → 1 Jul, a span → its start."""
+    first = period.split("/")[0]
+    year = int(first[:4])
+    rest = first[5:]
+    if rest.startswith("Q"):
+        return dt.date(year, (int(rest[1]) - 1) * 3 + 1, 1)
+    if rest.startswith("H"):
+        return dt.date(year, 1 if rest == "H1" else 7, 1)
+    if len(rest) == 2:
+        return dt.date(year, int(rest), 1)
+    if len(rest) == 5:
+        return dt.date(year, int(rest[:2]), int(rest[3:]))
+    return dt.date(year, 1, 1)
 
 
 def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:

@@ -1,0 +1,49 @@
+"""Figures say what the numbers mean: forecasts marked E (and hatched beside actuals),
+qualifiers on the labels and in the CSV."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sectornotes.engine import build
+from sectornotes.project import Project
+
+from .conftest import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("figures") / "sample"
+    for part in ("seeds", "figures", "notes"):
+        shutil.copytree(REPO_ROOT / part, root / part)
+    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    assert build(Project(root), formats=("html",)).ok
+    return root
+
+
+def rows(root: Path, figure_id: str) -> list[dict[str, str]]:
+    with (root / f"build/data/{figure_id}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_forecast_beside_actuals_is_marked_and_hatched(built):
+    found = {(r["label"], r["estimate"]) for r in rows(built, "big4-csp-capex-growth")}
+    assert found == {("Q3 2024", "False"), ("Q1 2025", "False"), ("2025E (full year)", "True")}
+    svg = (built / "build/figures/big4-csp-capex-growth.svg").read_text(encoding="utf-8")
+    assert "<pattern" in svg  # the forecast bar is hatched
+
+
+def test_forecast_categories_without_a_period_axis_say_E(built):
+    labels = [r["label"] for r in rows(built, "china-auto-volumes-2025e")]
+    assert labels and all(label.endswith("(E)") for label in labels)
+
+
+def test_qualifiers_reach_the_csv_and_the_bar_labels(built):
+    found = {r["period"]: r["qualifier"] for r in rows(built, "tmt-turnover-ratio-peaks")}
+    assert found == {"2013-07/2013-09": "nearly", "2019-09": "about", "2023-03": "over"}
+    svg = (built / "build/figures/tmt-turnover-ratio-peaks.svg").read_text(encoding="utf-8")
+    assert "nearly 30%" in svg and "over 40%" in svg
