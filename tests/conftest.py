@@ -34,6 +34,7 @@ claims:
       - {metric: capex-yoy, entity: Big-4 US CSPs, period: 2024-Q3, value: 59.1, unit: "%"}
     source:
       quote: "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%"
+      context: "In Q3 2024"
     tags: [tech, capex]
 """
 
@@ -83,6 +84,7 @@ source:
   title: Auto outlook
   publisher: Sample Auto Research
   date: 2025-03-01
+  as_of: 2025-03-01
   language: zh
   kind: research-note
 claims:

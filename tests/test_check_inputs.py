@@ -17,7 +17,7 @@ from .conftest import SEED_YAML, replaced, snapshot
 def one_claim_seed(data: str, quote: str) -> str:
     """A seed file with one claim carrying one data point (a YAML flow mapping)."""
     return f"""\
-source: {{title: T, publisher: P, date: 2025-02-05, language: en, kind: research-note}}
+source: {{title: T, publisher: P, date: 2025-02-05, as_of: 2025-02-05, language: en, kind: research-note}}
 claims:
   - id: c1
     text: A claim.
@@ -148,7 +148,7 @@ def test_conflicting_claims_name_both(make_project):
         "+59.1%",
         "+60%",
     )
-    text = "capital expenditure increased to 58.86 billion USD, year-on-year +60%\n"
+    text = "In Q3 2024 capital expenditure increased to 58.86 billion USD, year-on-year +60%\n"
     root = make_project({"seeds/restated.yaml": other, "seeds/restated.txt": text})
     message = only_finding(root)
     assert message.startswith(
@@ -339,12 +339,12 @@ def test_an_acknowledged_disagreement_is_not_a_conflict(make_project):
         "    tags: [tech, capex]",
         "    tags: [tech, capex]\n    disagrees_with: [big4-capex-q3-2024]",
     )
-    text = "capital expenditure increased to 58.86 billion USD, year-on-year +60%\n"
+    text = "In Q3 2024 capital expenditure increased to 58.86 billion USD, year-on-year +60%\n"
     assert findings_of(make_project({"seeds/other.yaml": other, "seeds/other.txt": text})) == []
     typo = replaced(other, "disagrees_with: [big4-capex-q3-2024]", "disagrees_with: [big4-capex-q3]")
     found = findings_of(make_project({"seeds/other.yaml": typo, "seeds/other.txt": text}))
     assert (
-        "seeds/other.yaml:17:22: error: disagrees_with[0]: unknown claim 'big4-capex-q3' "
+        "seeds/other.yaml:18:22: error: disagrees_with[0]: unknown claim 'big4-capex-q3' "
         "(did you mean 'big4-capex-q3-2024'?)" in found
     )
 

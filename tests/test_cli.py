@@ -92,7 +92,8 @@ def test_claims_search_and_filters(make_project):
     root = make_project(
         {
             "seeds/other.yaml": extra,
-            "seeds/other.txt": "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%",
+            "seeds/other.txt": "In Q3 2024 capital expenditure increased to 58.86 billion USD, "
+            "year-on-year +59.1%",
         }
     )
     runner = CliRunner()
@@ -113,6 +114,7 @@ def test_claims_search_and_filters(make_project):
     )
     assert listing[0]["source"] == {
         "quote": "capital expenditure increased to 58.86 billion USD, year-on-year +59.1%",
+        "context": "In Q3 2024",
         "seed": "other",
     }
 

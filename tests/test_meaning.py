@@ -42,7 +42,7 @@ def test_exchanged_values_of_a_slash_list_name_both_entities(project):
                                "        value: 141\n",
               "        entity: Alibaba\n        period: \"2025-Q1\"\n        value: 91\n")
     found = errors(project)
-    assert any(line.startswith(f"{CITIC}:291:16: error: claim 'alibaba-capex-2025q1' "
+    assert any(line.startswith(f"{CITIC}:292:16: error: claim 'alibaba-capex-2025q1' "
                                "data[0].value: the quote lists 'Alibaba' as item 1 of 2, so "
                                "its number is 141, not 91 (item 2, 'Tencent'): values exchanged?")
                for line in found), found
@@ -135,7 +135,7 @@ YOY_POINT = ("      - metric: capex-yoy\n        entity: Big-4 US CSPs\n        
 
 def test_growth_on_the_wrong_basis_names_the_word_the_quote_uses(project):
     edit_file(project / CSC, YOY_POINT, replaced(YOY_POINT, "capex-yoy", "capex-qoq"))
-    assert any(line.startswith(f"{CSC}:120:17: error: claim 'big4-csp-capex-q3-2024' "
+    assert any(line.startswith(f"{CSC}:121:17: error: claim 'big4-csp-capex-q3-2024' "
                                "data[1].metric: the quote says 'year-on-year' next to +59.1, "
                                "which is a yoy figure, but metric 'capex-qoq' is qoq; use the "
                                "metric the quote states") for line in errors(project))
@@ -154,7 +154,7 @@ def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
     warnings = [f.format() for f in model.findings if f.severity == "warning"]
     # (notes citing {…capex-yoy} now fail too; the claim itself only warns)
     assert [f for f in model.errors if f.path == CSC] == [] and warnings == [
-        f"{CSC}:120:17: warning: claim 'big4-csp-capex-q3-2024' data[1].metric: 'capex-growthh' "
+        f"{CSC}:121:17: warning: claim 'big4-csp-capex-q3-2024' data[1].metric: 'capex-growthh' "
         "is not in the metric vocabulary; declare it in house.yaml metrics: with its "
         "description, so check knows which words state it"]
     strict = load_project(Project(project), strict=True, cache=False)
@@ -165,7 +165,30 @@ def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
 def test_an_amount_of_money_needs_a_currency(project):
     edit_file(project / CSC, "        value: 58.86\n        unit: USD bn\n",
               "        value: 58.86\n        unit: bn\n")
-    assert any(line.startswith(f"{CSC}:115:17: error: claim 'big4-csp-capex-q3-2024' "
+    assert any(line.startswith(f"{CSC}:116:17: error: claim 'big4-csp-capex-q3-2024' "
                                "data[0].metric: an amount of money needs a unit with its "
                                "currency (USD bn, RMB bn, EUR bn …), not 'bn'")
+               for line in errors(project))
+
+
+def test_a_period_the_quote_does_not_state_is_an_error(project):
+    # The Big-4 Q3 2024 point moved to Q2: its context says Q3 2024.
+    edit_file(project / CSC, "      - metric: capex\n        entity: Big-4 US CSPs\n"
+                             "        period: 2024-Q3\n",
+              "      - metric: capex\n        entity: Big-4 US CSPs\n        period: 2024-Q2\n")
+    assert any("claim 'big4-csp-capex-q3-2024' data[0].period: 2024-Q2 is not stated in the quote "
+               "or its context; quote the passage that names it as source.context" in line
+               for line in errors(project))
+
+
+def test_a_wrong_year_is_an_error(project):
+    edit_file(project / HUAFU, "        period: \"2025-01-27\"\n", "        period: \"2024-01-27\"\n")
+    assert any("claim 'deepseek-us-download-rank-first-jan27' data[0].period: 2024-01-27 is not "
+               "stated in the quote" in line for line in errors(project))
+
+
+def test_a_context_passage_is_verified_like_the_quote(project):
+    edit_file(project / CSC, 'context: "and in Q3 of 2024"', 'context: "and in Q3 of 2025"')
+    assert any("claim 'big4-csp-capex-q3-2024': source.context is not in "
+               "seeds/csc-deepseek-market-rhythm.txt; copy the passage verbatim" in line
                for line in errors(project))

@@ -182,7 +182,35 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
     span = source.text.span(claim.source.quote)
     if span is not None:
         registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
-    return _verify_numbers(registered, vocabulary)
+    findings = _verify_numbers(registered, vocabulary)
+    return findings + _verify_periods(registered, source)
+
+
+def _verify_periods(registered: RegisteredClaim, source: Source) -> list[Finding]:
+    """Every data point's period is stated by the quote, its context passage or the as-of date."""
+    from .periods import as_of_states, period_stated
+
+    claim = registered.claim
+    text = claim.source.quote
+    if claim.source.context is not None:
+        if source.text.find(claim.source.context) is None:
+            return [registered.finding("source", "context", message=(
+                f"claim '{claim.id}': source.context is not in {source.text_path}; copy the "
+                "passage verbatim"))]
+        text += "\n" + claim.source.context
+    text = normalize(text)
+    findings = []
+    for point_index, point in enumerate(claim.data):
+        if period_stated(point.period, text, source.meta.date):
+            continue
+        if source.meta.as_of is not None and as_of_states(point.period, source.meta.as_of):
+            continue
+        findings.append(registered.finding("data", point_index, "period", message=(
+            f"claim '{claim.id}' data[{point_index}].period: {point.period} is not stated in the "
+            "quote" + (" or its context" if claim.source.context else "") + "; quote the "
+            "passage that names it as source.context (it is verified like the quote), or give "
+            "the source an as_of date")))
+    return findings
 
 
 def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:

@@ -107,6 +107,9 @@ class ClaimSource(Strict):
     """Where a claim comes from."""
 
     quote: Text = Field(description="Verbatim passage from the source text that states the claim.")
+    context: str | None = Field(
+        None, description="A second verbatim passage (the heading or sentence naming the "
+        "period, say), verified like the quote.")
     seed: KebabId | None = Field(
         None, description="Source id in seeds/ (defaults to the file the claim is in)."
     )
@@ -151,6 +154,9 @@ class SourceMeta(Strict):
     digest_of: str | None = Field(None, description="For a news digest: whose report it summarises.")
     url: str | None = Field(None, description="Where the document was published, if known.")
     authors: list[Text] = Field(default_factory=list, description="Named authors.")
+    as_of: dt.date | None = Field(None, strict=False, description="The date the source's figures "
+                                  "are as of, when it states one (a period ending then, or its "
+                                  "year, needs no other mention).")
 
 
 class SeedFile(Strict):
