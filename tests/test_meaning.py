@@ -192,3 +192,17 @@ def test_a_context_passage_is_verified_like_the_quote(project):
     assert any("claim 'big4-csp-capex-q3-2024': source.context is not in "
                "seeds/csc-deepseek-market-rhythm.txt; copy the passage verbatim" in line
                for line in errors(project))
+
+
+def test_a_value_written_with_its_unit_says_how_to_write_it(project):
+    edit_file(project / CSC, "        value: 58.86\n", "        value: \"58.86 billion\"\n")
+    assert any("data[0].value: write the number alone, 58.86 and its unit in 'unit:' "
+               "(\"billion\"): '58.86 billion' is text, not a number" in line
+               for line in errors(project))
+
+
+def test_an_unquoted_percent_sign_says_to_quote_it(project):
+    edit_file(project / CSC, "        value: 59.1\n        unit: \"%\"\n",
+              "        value: 59.1\n        unit: %\n")
+    assert any("a value cannot start with '%' in YAML: put it in quotes, e.g. unit: \"%\""
+               in line for line in errors(project))

@@ -31,8 +31,9 @@ def note_findings(sample_project, note_text: str, strict: bool = False) -> list[
     ("approved_by: lin-mei\n", "",
      "notes/capex-note.yaml:1:1: error: an approved note needs 'approved_by' and 'approved_at'"),
     ("date: 2025-03-05", "date: 2025-01-05",
-     "notes/capex-note.yaml:12:48: error: [@big4-capex-q3-2024]: claim 'big4-capex-q3-2024' "
-     "comes from capex-review, dated 2025-02-05, after the note's date 2025-01-05"),
+     "notes/capex-note.yaml:4:7: error: date: the note is dated 2025-01-05 but relies on "
+     "sources published after it (capex-review (2025-02-05): big4-capex-q3-2024); date the "
+     "note on or after its latest source, or drop those claims"),
     ("Big-4 capex reached {big4-capex-q3-2024}", "Big-4 capex reached {unused-claim}",
      "notes/capex-note.yaml:16:27: error: {unused-claim}: claim 'unused-claim' has no data to "
      "interpolate; cite it with [@...] instead"),
@@ -80,11 +81,12 @@ def test_figure_in_another_language_and_plotting_a_later_source(sample_project):
             "",
         ),
     )
-    assert (
-        "notes/capex-note.yaml:17:15: error: sections[0].figures[0]: figure 'big4-growth' "
-        "plots claim 'big4-capex-q3-2024' comes from capex-review, dated 2025-02-05, after "
-        "the note's date 2025-02-01"
-    ) in found
+    # A figure's claims count too, and the note gets one error, not one per reference.
+    later = [line for line in found if "published after it" in line]
+    assert later == [
+        "notes/capex-note.yaml:4:7: error: date: the note is dated 2025-02-01 but relies on "
+        "sources published after it (capex-review (2025-02-05): big4-capex-q3-2024); date the "
+        "note on or after its latest source, or drop those claims"]
 
 
 def test_strict_flags_the_uncited_number_where_it_is_typed(sample_project):
@@ -111,3 +113,10 @@ def test_previous_rating_interpolation_needs_a_previous_rating(sample_project):
     assert note_findings(sample_project, text) == [
         "notes/capex-note.yaml:18:18: error: {previous-rating}: the note has no previous_rating"
     ]
+
+
+def test_a_note_dated_before_its_sources_gets_one_error(sample_project):
+    found = note_findings(sample_project, replaced(NOTE_EN_YAML, "date: 2025-03-05",
+                                                   "date: 2025-01-05"))
+    assert sum("published after it" in line for line in found) == 1
+    assert NOTE_EN_YAML.count("big4-capex-q3-2024") >= 4  # cited and plotted several times

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .findings import Finding, did_you_mean
 from .numbers import numbers_in
 from .project import Project
-from .quotes import SourceText, first_difference, normalize
+from .quotes import SourceText, first_difference, normalize, word_difference
 from .schema import Claim, SeedFile, SourceMeta
 from .yamlfile import FileProblem, YamlDocument, read_text
 
@@ -298,12 +298,16 @@ def _quote_not_found(source: Source, claim: Claim) -> str:
     offset, passage = source.text.closest(claim.source.quote)
     line, col = source.text.line_col(offset)
     wanted = normalize(claim.source.quote)
-    differs_at = first_difference(wanted, passage)
+    start = source.text.normalized.find(passage)
+    extended = source.text.normalized[start:start + len(wanted) + 40] if start >= 0 else passage
+    mine, theirs = word_difference(wanted, extended)
+    if not mine and not theirs:  # no word differs: fall back to the characters
+        at = first_difference(wanted, passage)
+        mine, theirs = wanted[at:at + 12], passage[at:at + 12]
     return (
         f"claim '{claim.id}': quote not found in {source.text_path}; closest passage at "
-        f"{source.text_path}:{line}:{col}: \"{_shorten(passage)}\" (first difference at "
-        f"character {differs_at + 1}: quote has \"{wanted[differs_at:differs_at + 12]}\", "
-        f"source has \"{passage[differs_at:differs_at + 12]}\"); copy the passage verbatim"
+        f"{source.text_path}:{line}:{col}: \"{_shorten(passage)}\" (quote has \"{mine}\", "
+        f"source has \"{theirs}\"); copy the passage verbatim"
     )
 
 

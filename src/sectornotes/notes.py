@@ -56,6 +56,7 @@ def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: 
         findings += _check_people_and_ratings(loaded, house)
         findings += _check_figures(loaded, figures, registry)
         findings += _check_prose(loaded, registry, strict)
+        findings += _later_sources(loaded, registry, figures)
         for index, related in enumerate(loaded.spec.related):
             if related not in notes:
                 findings.append(loaded.document.finding(("related", index), (
@@ -90,7 +91,6 @@ def _check_people_and_ratings(loaded: LoadedNote, house: House | None) -> list[F
 
 
 def _check_figures(loaded: LoadedNote, figures: dict, registry: ClaimRegistry) -> list[Finding]:
-    from .figures import figure_claim_ids
 
     findings = []
     for section_index, section in enumerate(loaded.spec.sections):
@@ -105,13 +105,6 @@ def _check_figures(loaded: LoadedNote, figures: dict, registry: ClaimRegistry) -
                 findings.append(loaded.document.finding(where, (
                     f"{label}: figure '{figure_id}' is labelled in '{figure.spec.language}' but "
                     f"the note is in '{loaded.spec.language}'; use a figure in the note's language")))
-            else:
-                for claim_id in figure_claim_ids(figure.spec, registry):
-                    problem = _anachronism(Reference("claim", claim_id, claim_id), registry,
-                                           loaded.spec)
-                    if problem:
-                        findings.append(loaded.document.finding(where, (
-                            f"{label}: figure '{figure_id}' plots {problem.split(': ', 1)[1]}")))
     return findings
 
 
@@ -121,8 +114,7 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
     for key_path, prose in prose_fields(loaded.spec):
         seen: Counter = Counter()
         for reference in references_in(prose):
-            problem = (_reference_problem(reference, registry, embedded, loaded.spec)
-                       or _anachronism(reference, registry, loaded.spec))
+            problem = _reference_problem(reference, registry, embedded, loaded.spec)
             occurrence = seen[reference.written]
             seen[reference.written] += 1
             if problem:
@@ -138,16 +130,28 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
     return findings
 
 
-def _anachronism(reference: Reference, registry: ClaimRegistry, note: Note) -> str | None:
-    # A note cannot rely on a document published after it.
-    if reference.kind == "figure" or reference.target in NOTE_VALUES:
-        return None
-    registered = registry.get(reference.target)
-    source = registry.sources.get(registered.source_id) if registered else None
-    if source is not None and source.meta.date > note.date:
-        return (f"{reference.written}: claim '{reference.target}' comes from {source.id}, "
-                f"dated {source.meta.date}, after the note's date {note.date}")
-    return None
+def _later_sources(loaded: LoadedNote, registry: ClaimRegistry, figures: dict) -> list[Finding]:
+    """A note cannot rely on documents published after it: one error, at its date."""
+    from .figures import figure_claim_ids
+
+    note = loaded.spec
+    claim_ids = list(cited_claim_ids(note))
+    for figure_id in embedded_figure_ids(note):
+        if figure_id in figures:
+            claim_ids += figure_claim_ids(figures[figure_id].spec, registry)
+    later: dict[str, list[str]] = {}
+    for claim_id in dict.fromkeys(claim_ids):
+        registered = registry.get(claim_id)
+        source = registry.sources.get(registered.source_id) if registered else None
+        if source is not None and source.meta.date > note.date:
+            later.setdefault(f"{source.id} ({source.meta.date})", []).append(claim_id)
+    if not later:
+        return []
+    listing = "; ".join(f"{name}: {', '.join(ids[:3])}{' …' if len(ids) > 3 else ''}"
+                        for name, ids in later.items())
+    return [loaded.document.finding(("date",), (
+        f"date: the note is dated {note.date} but relies on sources published after it "
+        f"({listing}); date the note on or after its latest source, or drop those claims"))]
 
 
 def _reference_problem(reference: Reference, registry: ClaimRegistry,

@@ -93,6 +93,25 @@ class SourceText:
         return self._origin[min(start, len(self._origin) - 1)] if self._origin else 0, passage
 
 
+def word_difference(expected: str, found: str) -> tuple[str, str]:
+    """The first words where `expected` and `found` differ: (expected's, found's).
+
+    `found` may run on past `expected`'s end; words beyond the last difference are ignored.
+    """
+    wanted, present = expected.split(), found.split()
+    matcher = difflib.SequenceMatcher(None, wanted, present, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "insert" and i1 == len(wanted):
+            break  # the source just goes on
+        context = " ".join(wanted[max(0, i1 - 1):i1])
+        mine = " ".join(wanted[i1:i2]) or f"(nothing after '{context}')"
+        theirs = " ".join(present[j1:j2]) or f"(nothing after '{context}')"
+        return mine, theirs
+    return "", ""
+
+
 def first_difference(expected: str, found: str) -> int:
     """Index of the first character where two strings differ."""
     for index, (left, right) in enumerate(zip(expected, found, strict=False)):

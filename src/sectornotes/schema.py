@@ -470,6 +470,13 @@ def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -
         return document.finding(location, f"{where}: '{error['input']}' is not one of "
                                 f"{', '.join(choices)}{hint}")
     message = error["msg"].removeprefix("Value error, ")
+    written = re.fullmatch(r"\s*([+\-−]?\d[\d,]*(?:\.\d+)?)\s*(.*?)\s*", str(error["input"]))
+    if location and location[-1] in ("value", "low", "high") and isinstance(
+            error["input"], str) and written:
+        number, unit = written.group(1).replace(",", "").replace("−", "-"), written.group(2)
+        hint = f" and its unit in 'unit:' (\"{unit}\")" if unit else ""
+        return document.finding(location, f"{where}: write the number alone, {number}{hint}: "
+                                f"'{error['input']}' is text, not a number")
     if kind.endswith("_type") or kind.endswith("_parsing"):
         message += f", got {type(error['input']).__name__} {error['input']!r}"[:120]
     return document.finding(location, f"{where}: {message}" if where else message)

@@ -123,6 +123,10 @@ def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
+        character = text[mark.index] if mark is not None and mark.index < len(text) else ""
+        if character in "%@`":
+            context += (f"; a value cannot start with '{character}' in YAML: put it in quotes, "
+                        f"e.g. unit: \"{character}\"")
         raise FileProblem(Finding(
             display_path, line, col, f"YAML syntax error: {problem}{context}"
         )) from None

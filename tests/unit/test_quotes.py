@@ -63,3 +63,16 @@ def test_closest_passage_points_at_the_near_miss():
     ("abcdef", "abcxef", 3), ("abc", "abc", 3), ("abc", "ab", 2), ("", "x", 0)])
 def test_first_difference(expected, found, index):
     assert first_difference(expected, found) == index
+
+
+@pytest.mark.parametrize(("expected", "found", "words"), [
+    ("capex in the third period of 2024", "capex in the third quarter of 2024 rose",
+     ("period", "quarter")),
+    ("increased to 58.68 billion USD", "increased to 58.86 billion USD, year", ("58.68", "58.86")),
+    ("sales rose sharply in 2024", "sales rose in 2024 and", ("sharply", "(nothing after 'rose')")),
+    ("same words", "same words and more", ("", "")),
+])
+def test_word_difference(expected, found, words):
+    from sectornotes.quotes import word_difference
+
+    assert word_difference(expected, found) == words
