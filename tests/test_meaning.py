@@ -206,3 +206,36 @@ def test_an_unquoted_percent_sign_says_to_quote_it(project):
               "        value: 59.1\n        unit: %\n")
     assert any("a value cannot start with '%' in YAML: put it in quotes, e.g. unit: \"%\""
                in line for line in errors(project))
+
+
+def test_a_series_mixing_period_lengths_needs_a_reason_and_shows_it(project):
+    figure = project / "figures/big4-csp-capex-growth.yaml"
+    edit_file(figure, 'allow_mixed: "two quarters beside the full-year 2025 forecast"\n', "")
+    assert ("figures/big4-csp-capex-growth.yaml:2:7: error: the series mixes periods of "
+            "different lengths (quarter, year); split the figure, filter it, or say why with "
+            "allow_mixed: \"…\" (the caption then states it)") in errors(project)
+
+
+def test_a_series_mixing_metrics_needs_a_reason(project):
+    figure = project / "figures/china-auto-volumes-2025e.yaml"
+    text = figure.read_text(encoding="utf-8")
+    reason = next(line for line in text.splitlines() if line.startswith("allow_mixed:"))
+    edit_file(figure, reason + "\n", "")
+    assert any("error: the series mixes different metrics (auto-exports, auto-sales, "
+               "nev-exports, passenger-car-sales)" in line for line in errors(project))
+
+
+def test_the_reason_for_mixing_is_in_the_caption(project):
+    from sectornotes.api import render_note_html
+
+    html = render_note_html(project, "china-ai-after-deepseek")
+    assert "(Mixed: two quarters beside the full-year 2025 forecast.)" in html
+
+
+def test_a_line_through_two_points_is_a_warning(project):
+    edit_file(project / "figures/deepseek-us-download-rank.yaml", "kind: table", "kind: line")
+    model = load_project(Project(project), cache=False)
+    assert model.ok
+    assert ("figures/deepseek-us-download-rank.yaml:2:7: warning: the series draws a line "
+            "through two points, which suggests a trend the data do not show; kind: bar "
+            "compares two values honestly") in [f.format() for f in model.findings]

@@ -139,8 +139,54 @@ def check_figures(project: Project, figures: dict[str, LoadedFigure],
                                              "it names carry no 'data', or the query matches "
                                              "nothing"))
         findings.extend(_unit_problems(loaded, points))
+        findings.extend(_integrity_problems(loaded, points))
         if figure.python is not None:
             findings.extend(_python_problems(project, loaded))
+    return findings
+
+
+def period_length(period: str) -> str:
+    """What a period spans: year, half, quarter, month, day, or span (A/B)."""
+    if "/" in period:
+        return "span"
+    rest = period[5:]
+    if not rest:
+        return "year"
+    if rest[0] in "QH":
+        return "quarter" if rest[0] == "Q" else "half"
+    return "month" if len(rest) == 2 else "day"
+
+
+def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Finding]:
+    """One series, one kind of number: no mixed period lengths or metrics unless explained;
+    a line needs more than two points."""
+    figure = loaded.spec
+    if figure.kind == "table":
+        return []
+    series: dict[str, list[PlottedPoint]] = {}
+    for plotted in points:
+        key = str(_column_value(plotted, figure.series)) if figure.series else ""
+        series.setdefault(key, []).append(plotted)
+    findings = []
+    for name, members in series.items():
+        label = f"series '{name}'" if name else "the series"
+        lengths = sorted({period_length(p.point.period) for p in members})
+        metrics = sorted({p.point.metric for p in members})
+        mixed = []
+        if figure.x == "period" and len(lengths) > 1:
+            mixed.append(f"periods of different lengths ({', '.join(lengths)})")
+        if figure.series != "metric" and figure.x != "metric" and len(metrics) > 1:
+            mixed.append(f"different metrics ({', '.join(metrics)})")
+        if mixed and not figure.allow_mixed:
+            findings.append(loaded.document.finding(("kind",), (
+                f"{label} mixes {' and '.join(mixed)}; split the figure, filter it, or say why "
+                "with allow_mixed: \"…\" (the caption then states it)")))
+        if figure.kind == "line" and len(members) == 2:
+            finding = loaded.document.finding(("kind",), (
+                f"{label} draws a line through two points, which suggests a trend the data do "
+                "not show; kind: bar compares two values honestly"))
+            findings.append(Finding(finding.path, finding.line, finding.col, finding.message,
+                                    "warning"))
     return findings
 
 

@@ -22,7 +22,7 @@ from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
 from .quotes import normalize
-from .schema import House
+from .schema import Figure, House
 from .version import __version__
 
 
@@ -157,6 +157,14 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def _mixed_note(figure: Figure) -> str | None:
+    """What a figure mixing period lengths or metrics says about it (see allow_mixed)."""
+    if not figure.allow_mixed:
+        return None
+    reason = figure.allow_mixed.rstrip("。.")
+    return f"（混合：{reason}。）" if figure.language == "zh" else f"(Mixed: {reason}.)"
+
+
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
                     citations: Citations) -> dict:
     figure = loaded.spec
@@ -167,7 +175,8 @@ def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
             sources.append(source.meta)
     return {
         "id": loaded.id, "number": number, "title": figure.title, "kind": figure.kind,
-        "src": f"../figures/{loaded.id}.svg", "caption": figure.caption, "notes": figure.notes,
+        "src": f"../figures/{loaded.id}.svg", "notes": figure.notes,
+        "caption": " ".join(part for part in (figure.caption, _mixed_note(figure)) if part),
         "source_line": source_line(sources, figure.language),
         # Every plotted number gets an endnote, so a chart is as traceable as prose.
         "claims": sorted(({"number": citations.number(c), "href": citations.href(c),

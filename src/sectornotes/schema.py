@@ -328,6 +328,9 @@ class Figure(Strict):
     caption: str | None = Field(None, description="Caption text; the source line is added for you.")
     notes: str | None = Field(None, description="Notes printed under the figure.")
     python: str | None = Field(None, description="'file.py:function' in figures/ for custom shapes.")
+    allow_mixed: str | None = Field(
+        None, description="Why one series may mix period lengths or metrics (e.g. quarters "
+        "beside a full-year forecast); the caption states it.")
 
     @model_validator(mode="after")
     def _has_data(self) -> Figure:
