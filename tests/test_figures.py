@@ -59,8 +59,8 @@ def test_svg_is_deterministic_and_chinese_labels_are_text():
     first = {fid: out.svg for fid, _, out, _ in build_real_figures()}
     second = {fid: out.svg for fid, _, out, _ in build_real_figures()}
     assert first == second
-    svg = first["deepseek-us-download-rank-zh"].decode("utf-8")
-    assert "1 月 22 日" in svg and "Noto Sans CJK SC" in svg
+    svg = first["ai-capex-plans-2025-zh"].decode("utf-8")
+    assert "字节跳动" in svg and "Noto Sans CJK SC" in svg
     assert "<dc:date>" not in svg
 
 
