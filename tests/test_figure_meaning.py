@@ -47,3 +47,11 @@ def test_qualifiers_reach_the_csv_and_the_bar_labels(built):
     assert found == {"2013-07/2013-09": "nearly", "2019-09": "about", "2023-03": "over"}
     svg = (built / "build/figures/tmt-turnover-ratio-peaks.svg").read_text(encoding="utf-8")
     assert "nearly 30%" in svg and "over 40%" in svg
+
+
+def test_values_keep_the_precision_the_source_writes(built):
+    found = {r["claim_id"]: r["value"] for r in rows(built, "china-auto-growth-2025e")}
+    assert found["china-passenger-car-exports-2025-forecast"] == "15.0"  # "+15.0% year on year"
+    assert found["china-nev-exports-2025-forecast"] == "47"  # "+47% year over year"
+    svg = (built / "build/figures/china-auto-growth-2025e.svg").read_text(encoding="utf-8")
+    assert "15.0%" in svg

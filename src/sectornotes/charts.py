@@ -12,6 +12,7 @@ import traceback
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -28,7 +29,7 @@ from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
 COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "metric",
-           "entity", "period", "label", "claim_id", "source_id"]
+           "entity", "period", "label", "claim_id", "source_id", "decimals"]
 
 
 class FigureError(SectornotesError):
@@ -122,6 +123,7 @@ def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _convert(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     frame = frame.copy()
+    frame["decimals"] = None  # a converted value no longer has the source's digits
     for column in ("value", "low", "high"):
         frame[column] = [
             None if pd.isna(v) else float(as_decimal(v) * Decimal(str(UNITS[u].scale))
@@ -183,9 +185,19 @@ def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartS
     Takes plain rows (see `figures.figure_rows`) so it can run in a worker process.
     """
     frame = build_frame(figure_id, figure, rows, figures_dir)
-    csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    csv = _as_written(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
     svg = None if figure.kind == "table" else draw_svg(figure, frame, style)
     return FigureOutput(svg, csv, frame)
+
+
+def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV's view: values with the decimals the source writes ("74.0", not 74)."""
+    shown = frame.drop(columns=["decimals"])
+    for column in ("value", "low", "high"):
+        shown[column] = [
+            "" if pd.isna(v) else (f"{v:.{int(d)}f}" if not pd.isna(d) else f"{v}")
+            for v, d in zip(frame[column], frame["decimals"], strict=True)]
+    return shown
 
 
 # ---------------------------------------------------------------- drawing
@@ -242,8 +254,9 @@ def draw_svg(figure: Figure, frame: pd.DataFrame, style: ChartStyle,
     return buffer.getvalue()
 
 
-def _value_text(value: float, unit: str, language: str) -> str:
-    text = format_number(value, language)
+def _value_text(value: float, unit: str, language: str, decimals: Any = None) -> str:
+    places = None if decimals is None or pd.isna(decimals) else int(decimals)
+    text = format_number(value, language, decimals=places)
     return text + ("%" if unit == "%" else "")
 
 
@@ -281,7 +294,8 @@ def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
                 bar.set_hatch("////")  # a forecast or estimate, not an actual
                 bar.set_edgecolor("white")
         labels = [_qualified(str(rows.loc[c, "qualifier"] or ""), figure.language) +
-                  _value_text(v, unit, figure.language) for c, v in zip(present, values, strict=True)]
+                  _value_text(v, unit, figure.language, rows.loc[c, "decimals"])
+                  for c, v in zip(present, values, strict=True)]
         axes.bar_label(bars, labels=labels, fontsize=look.label_size, padding=2,
                        label_type="center" if stacked else "edge",
                        color="white" if stacked else "#222222")

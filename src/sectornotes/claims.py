@@ -232,6 +232,8 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
                     f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
                 continue
             bound.append((point_index, field_name, binding))
+            digits = quote[binding.number.start:binding.number.end]
+            point.record_decimals(field_name, len(digits.partition(".")[2]))
             meaning = meaning_of(point.metric, vocabulary.metrics)
             if meaning is None:
                 if field_name != "high":

@@ -40,15 +40,23 @@ _RESCALE = {
 
 
 def format_number(value: float | Decimal, language: str = "en", unit: str | None = None,
-                  signed: bool = False) -> str:
-    """A bare number with thousands separators, scaled for the unit if needed."""
+                  signed: bool = False, decimals: int | None = None) -> str:
+    """A bare number with thousands separators, scaled for the unit if needed.
+
+    With `decimals` (as the source writes the number) the precision is kept: 74.0 stays
+    "74.0", and 58.86 USD bn in Chinese is 588.6 亿美元 (one decimal fewer for ×10).
+    """
     number = value if isinstance(value, Decimal) else as_decimal(value)
-    if unit is not None:
-        number *= _RESCALE.get((language, unit), Decimal(1))
-    number = number.normalize()
-    text = f"{number:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    factor = _RESCALE.get((language, unit), Decimal(1)) if unit is not None else Decimal(1)
+    number *= factor
+    if decimals is not None:
+        places = max(0, decimals - (factor.adjusted()))
+        text = f"{number:,.{places}f}"
+    else:
+        number = number.normalize()
+        text = f"{number:,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     if unit == "year":
         text = text.replace(",", "")
     if signed and number > 0:
@@ -56,18 +64,19 @@ def format_number(value: float | Decimal, language: str = "en", unit: str | None
     return text
 
 
-def format_quantity(value: float, unit: str, language: str = "en") -> str:
+def format_quantity(value: float, unit: str, language: str = "en",
+                    decimals: int | None = None) -> str:
     """A number with its unit, in the note's language: '$58.86bn', '588.6 亿美元'."""
     prefix, suffix = (_ZH if language == "zh" else _EN)[unit]
     signed = unit == "pp"
-    return f"{prefix}{format_number(value, language, unit, signed)}{suffix}"
+    return f"{prefix}{format_number(value, language, unit, signed, decimals)}{suffix}"
 
 
 def format_point(point: DataPoint, language: str = "en") -> str:
     """A data point as prose: a value or a range ('$60–65bn', '600–650 亿美元'), with the
     qualifier the source wrote ('over $12.3bn', '约 1,000 倍')."""
     if point.value is not None:
-        quantity = format_quantity(point.value, point.unit, language)
+        quantity = format_quantity(point.value, point.unit, language, point.decimals("value"))
         if point.qualifier:
             from .i18n import text
 
@@ -75,8 +84,8 @@ def format_point(point: DataPoint, language: str = "en") -> str:
         return quantity
     prefix, suffix = (_ZH if language == "zh" else _EN)[point.unit]
     low_value, high_value = point.bounds()
-    low = format_number(low_value, language, point.unit)
-    high = format_number(high_value, language, point.unit)
+    low = format_number(low_value, language, point.unit, decimals=point.decimals("low"))
+    high = format_number(high_value, language, point.unit, decimals=point.decimals("high"))
     return f"{prefix}{low}–{high}{suffix}"
 
 

@@ -104,7 +104,8 @@ def _render_value(renderer, tokens, index, options, env) -> str:
     else:
         point = next((p for p in data if p.metric == reference.field), data[0])
     if reference.field == "value":
-        text = format_number(point.first_number(), citations.language)
+        text = format_number(point.first_number(), citations.language,
+                             decimals=point.decimals("value" if point.value is not None else "low"))
     else:
         text = format_point(point, citations.language)
     return (f'<a class="claim-value" href="{escape(citations.href(reference.target))}" '
@@ -159,7 +160,8 @@ def plain_text(prose: str, registry: ClaimRegistry, language: str,
         else:
             point = next((p for p in data if p.metric == field_name), data[0])
         if field_name == "value":
-            return format_number(point.first_number(), language)
+            return format_number(point.first_number(), language, decimals=point.decimals(
+                "value" if point.value is not None else "low"))
         return format_point(point, language)
 
     text = INTERPOLATION.sub(value, prose)

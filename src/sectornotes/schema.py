@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from .findings import Finding, did_you_mean
@@ -97,9 +105,28 @@ class DataPoint(Strict):
         """The value, or the low end of a range."""
         return self.value if self.value is not None else self.bounds()[0]
 
+    # Decimals the quote writes for each number (set when check binds it): "74.0%" stays 74.0.
+    _decimals: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def decimals(self, field: str = "value") -> int | None:
+        """How many decimals the source writes for this number, once check has bound it."""
+        return self._decimals.get(field)
+
+    def record_decimals(self, field: str, decimals: int) -> None:
+        """Remember the precision the quote writes (called by check)."""
+        self._decimals[field] = decimals
+
     def stated(self) -> str:
-        """The value as a short human string, e.g. '60–65 USD bn'."""
-        amount = f"{self.value:g}" if self.value is not None else f"{self.low:g}–{self.high:g}"
+        """The value as a short human string, e.g. '60–65 USD bn', '74.0 %'."""
+        def shown(field: str, number: float) -> str:
+            places = self.decimals(field)
+            return f"{number:.{places}f}" if places is not None else f"{number:g}"
+
+        if self.value is not None:
+            amount = shown("value", self.value)
+        else:
+            low, high = self.bounds()
+            amount = f"{shown('low', low)}–{shown('high', high)}"
         return f"{amount} {self.unit}"
 
 

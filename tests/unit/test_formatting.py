@@ -54,3 +54,18 @@ def test_units_belong_to_dimensions():
 @pytest.mark.parametrize("text", ["fell 3%", "下降 3%", "declined", "收窄"])
 def test_decline_words(text):
     assert DECLINE_WORDS.search(text)
+
+
+@pytest.mark.parametrize(("value", "unit", "language", "decimals", "expected"), [
+    (74.0, "%", "en", 1, "74.0%"), (74.0, "%", "en", None, "74%"),
+    (58.86, "USD bn", "zh", 2, "588.6 亿美元"), (1.20, "USD bn", "en", 2, "$1.20bn"),
+    (3344, "10k", "en", 0, "33.44m"), (20.0, "x", "zh", 1, "20.0 倍"),
+])
+def test_precision_as_the_source_writes_it(value, unit, language, decimals, expected):
+    assert format_quantity(value, unit, language, decimals) == expected
+
+
+def test_a_bound_point_keeps_its_decimals():
+    point = DataPoint(metric="m", entity="e", period="2025", unit="%", value=74.0)
+    point.record_decimals("value", 1)
+    assert format_point(point) == "74.0%" and point.stated() == "74.0 %"
