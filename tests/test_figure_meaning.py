@@ -55,3 +55,18 @@ def test_values_keep_the_precision_the_source_writes(built):
     assert found["china-nev-exports-2025-forecast"] == "47"  # "+47% year over year"
     svg = (built / "build/figures/china-auto-growth-2025e.svg").read_text(encoding="utf-8")
     assert "15.0%" in svg
+
+
+def test_a_line_on_a_time_axis_draws(tmp_path):
+    root = tmp_path / "line"
+    for part in ("seeds", "figures", "notes"):
+        shutil.copytree(REPO_ROOT / part, root / part)
+    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    (root / "figures/model-gap-line.yaml").write_text(
+        "title: Gap to the best global model\nkind: line\n"
+        "claims: [superclue-domestic-vs-global-model-gap]\nx: period\n"
+        "labels: {\"2023-05\": \"May 2023\", \"2024-08\": \"Aug 2024\"}\n", encoding="utf-8")
+    result = build(Project(root), formats=("html",))
+    assert result.ok, result.failed
+    svg = (root / "build/figures/model-gap-line.svg").read_text(encoding="utf-8")
+    assert "May 2023" in svg and "Aug 2024" in svg and "30.12%" in svg

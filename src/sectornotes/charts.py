@@ -325,15 +325,31 @@ def _wrap_ticks(axes, categories, label_size: float) -> None:
                         fontsize=label_size)
 
 
+def time_positions(periods: list[str]) -> list[int]:
+    """Where periods sit on a time axis: days since the first, so gaps are real gaps."""
+    from .figures import period_start
+
+    days = [period_start(period).toordinal() for period in periods]
+    first = min(days) if days else 0
+    return [day - first for day in days]
+
+
 def _lines(axes, figure, frame, categories, series_names, look, unit) -> None:
+    on_time_axis = figure.x == "period"
+    if on_time_axis:  # points spaced by their dates, not evenly
+        where = dict(zip(frame["x"], time_positions(list(frame["period"])), strict=True))
     for index, name in enumerate(series_names):
         subset = frame[frame["series"] == name]
-        axes.plot(list(subset["x"]), list(subset["value"]), marker="o", markersize=4,
+        xs = [where[x] for x in subset["x"]] if on_time_axis else list(subset["x"])
+        axes.plot(xs, list(subset["value"]), marker="o", markersize=4,
                   color=look.palette[index % len(look.palette)], label=name or None)
-        for x_value, y_value in zip(subset["x"], subset["value"], strict=True):
-            axes.annotate(_value_text(y_value, unit, figure.language), (x_value, y_value),
-                          textcoords="offset points", xytext=(0, 6), ha="center",
-                          fontsize=look.label_size)
+        for x_value, y_value, places in zip(xs, subset["value"], subset["decimals"],
+                                            strict=True):
+            axes.annotate(_value_text(y_value, unit, figure.language, places),
+                          (x_value, y_value), textcoords="offset points", xytext=(0, 6),
+                          ha="center", fontsize=look.label_size)
+    if on_time_axis:
+        axes.set_xticks([where[c] for c in categories], categories)
     if figure.x == "period" and unit == "rank":
         axes.invert_yaxis()
     axes.margins(y=0.2)

@@ -69,3 +69,10 @@ def test_a_bound_point_keeps_its_decimals():
     point = DataPoint(metric="m", entity="e", period="2025", unit="%", value=74.0)
     point.record_decimals("value", 1)
     assert format_point(point) == "74.0%" and point.stated() == "74.0 %"
+
+
+def test_a_time_axis_spaces_points_by_their_dates():
+    from sectornotes.charts import time_positions
+
+    assert time_positions(["2024-01", "2024-02", "2024-12"]) == [0, 31, 335]
+    assert time_positions(["2024-Q1", "2024-Q2", "2025"]) == [0, 91, 366]
