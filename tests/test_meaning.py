@@ -42,7 +42,7 @@ def test_exchanged_values_of_a_slash_list_name_both_entities(project):
                                "        value: 141\n",
               "        entity: Alibaba\n        period: \"2025-Q1\"\n        value: 91\n")
     found = errors(project)
-    assert any(line.startswith(f"{CITIC}:292:16: error: claim 'alibaba-capex-2025q1' "
+    assert any(line.startswith(f"{CITIC}:301:16: error: claim 'alibaba-capex-2025q1' "
                                "data[0].value: the quote lists 'Alibaba' as item 1 of 2, so "
                                "its number is 141, not 91 (item 2, 'Tencent'): values exchanged?")
                for line in found), found
@@ -239,3 +239,29 @@ def test_a_line_through_two_points_is_a_warning(project):
     assert ("figures/deepseek-us-download-rank.yaml:2:7: warning: the series draws a line "
             "through two points, which suggests a trend the data do not show; kind: bar "
             "compares two values honestly") in [f.format() for f in model.findings]
+
+
+def test_a_derived_value_is_recomputed(project):
+    edit_file(project / CITIC, "        value: 251.8\n", "        value: 215.8\n")
+    assert any("claim 'big4-csp-capex-2025-forecast' data[2]: derived: capex_2025 / (1 + growth "
+               "/ 100) gives 251.8248175182481751824817518 (rounded to 251.8), not 215.8" in line
+               for line in errors(project))
+
+
+@pytest.mark.parametrize(("formula", "message"), [
+    ("__import__('os').system('true')", "derived: only + - * / and parentheses may be used"),
+    ("capex_2025 / tax", "derived: 'tax' is not one of the inputs (capex_2025, growth)"),
+    ("capex_2025 / (growth - 37)", "derived: the formula divides by zero"),
+])
+def test_a_derived_formula_is_plain_arithmetic_over_its_inputs(project, formula, message):
+    edit_file(project / CITIC, "formula: capex_2025 / (1 + growth / 100)", f"formula: \"{formula}\"")
+    assert any(message in line for line in errors(project)), errors(project)
+
+
+def test_a_derived_value_is_marked_in_prose_and_explained_in_its_endnote(project):
+    from sectornotes.api import render_note_html
+
+    html = render_note_html(project, "tech-outlook-2025h2")
+    assert 'class="claim-value derived"' in html and "$251.8bn†" in html
+    assert ("† capex: capex_2025 / (1 + growth / 100), where capex_2025 = "
+            "big4-csp-capex-2025-forecast.1, growth = big4-csp-capex-2025-forecast.2") in html

@@ -28,8 +28,8 @@ from .numbers import as_decimal  # noqa: E402
 from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
-COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "metric",
-           "entity", "period", "label", "claim_id", "source_id", "decimals"]
+COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "derived",
+           "metric", "entity", "period", "label", "claim_id", "source_id", "decimals"]
 
 
 class FigureError(SectornotesError):

@@ -145,8 +145,25 @@ def verify_claims(registry: ClaimRegistry, vocabulary: Vocabulary | None = None
         if problems:
             registry.invalid.add(registered.id)
         findings.extend(problems)
+    findings.extend(_verify_derived(registry))
     findings.extend(_conflicts(registry))
     findings.extend(_unknown_disagreements(registry))
+    return findings
+
+
+def _verify_derived(registry: ClaimRegistry) -> list[Finding]:
+    from .derived import derived_problem
+
+    findings = []
+    for registered in registry.claims.values():
+        for point_index, point in enumerate(registered.claim.data):
+            if point.derived is None:
+                continue
+            problem = derived_problem(point, registry)
+            if problem:
+                registry.invalid.add(registered.id)
+                findings.append(registered.finding("data", point_index, "derived", message=(
+                    f"claim '{registered.id}' data[{point_index}]: {problem}")))
     return findings
 
 
@@ -201,6 +218,8 @@ def _verify_periods(registered: RegisteredClaim, source: Source) -> list[Finding
     text = normalize(text)
     findings = []
     for point_index, point in enumerate(claim.data):
+        if point.derived is not None:
+            continue  # its inputs' periods are proven where they are declared
         if period_stated(point.period, text, source.meta.date):
             continue
         if source.meta.as_of is not None and as_of_states(point.period, source.meta.as_of):
@@ -225,6 +244,8 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
     numbers = numbers_in(quote)
     bound: list[tuple[int, str, Binding]] = []
     for point_index, point in enumerate(claim.data):
+        if point.derived is not None:
+            continue  # recomputed from its inputs (see verify_derived), not quoted
         for field_name, number in point.numbers():
             binding, problem = bind(quote, point, number, numbers, field_name)
             if binding is None:

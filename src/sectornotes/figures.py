@@ -86,6 +86,7 @@ def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
     return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
              "unit": p.point.unit, "qualifier": p.point.qualifier or "",
              "estimate": is_estimate(p, registry),
+             "derived": "" if p.point.derived is None else p.point.derived.formula,
              "decimals": p.point.decimals("value" if p.point.value is not None else "low"),
              "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,

@@ -108,6 +108,11 @@ def _render_value(renderer, tokens, index, options, env) -> str:
                              decimals=point.decimals("value" if point.value is not None else "low"))
     else:
         text = format_point(point, citations.language)
+    if point.derived is not None:  # a computed number says so, and how
+        from .derived import describe
+
+        return (f'<a class="claim-value derived" href="{escape(citations.href(reference.target))}"'
+                f' title="{escape(describe(point))}">{escape(text)}†</a>')
     return (f'<a class="claim-value" href="{escape(citations.href(reference.target))}" '
             f'title="{escape(citations.quote(reference.target))}">{escape(text)}</a>')
 

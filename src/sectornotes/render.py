@@ -236,6 +236,8 @@ def _analysts(house: House, note) -> list[dict]:
 
 
 def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> list[dict]:
+    from .derived import describe
+
     endnotes = []
     first_with_quote: dict[tuple[str, str], int] = {}
     for number, registered in enumerate(citations.cited(), start=1):
@@ -251,6 +253,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
             "publisher": source.meta.publisher, "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
             "href": f"../sources/{source.id}.html#{registered.id}",
+            "derived": [f"† {point.metric}: {describe(point)}" for point in registered.claim.data
+                        if point.derived is not None],
         })
     return endnotes
 

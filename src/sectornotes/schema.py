@@ -56,6 +56,16 @@ class Strict(BaseModel):
 # ---------------------------------------------------------------- seeds
 
 
+class Derived(Strict):
+    """How a data point is computed from others."""
+
+    formula: Text = Field(description="Arithmetic over the inputs' names: + - * / and "
+                                      "parentheses, e.g. 'meta / big4 * 100'.")
+    inputs: dict[str, str] = Field(
+        min_length=1, description="Each name of the formula: 'claim-id' (its first data "
+        "point), 'claim-id.metric' or 'claim-id.N'.")
+
+
 class DataPoint(Strict):
     """One number stated by a claim."""
 
@@ -71,6 +81,8 @@ class DataPoint(Strict):
         "about, up-to, at-least ('over $12.3 billion', '约 1000 倍', '20%以上').")
     at: str | None = Field(None, description="A phrase of the quote containing the number, "
                            "when the quote writes it more than once.")
+    derived: Derived | None = Field(None, description="Computed from other data points "
+                                    "instead of written in the quote; check recomputes it.")
 
     @field_validator("period", mode="before")
     @classmethod

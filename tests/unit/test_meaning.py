@@ -80,3 +80,17 @@ def test_a_number_not_in_a_list_has_no_chain():
     quote = normalize("revenue of 1.2 billion USD, up 39% year on year")
     numbers = numbers_in(quote)
     assert number_chain(quote, numbers, numbers[0]) == ()
+
+
+@pytest.mark.parametrize(("formula", "values", "expected"), [
+    ("a / b * 100", {"a": "1", "b": "3"}, "33.33333333333333333333333333"),
+    ("(a - b) / b * 100", {"a": "345", "b": "251.8"}, "37.01350278"),
+    ("-a + 2", {"a": "0.5"}, "1.5"),
+])
+def test_derived_formulas_are_exact_decimal_arithmetic(formula, values, expected):
+    from decimal import Decimal
+
+    from sectornotes.derived import evaluate
+
+    result = evaluate(formula, {k: Decimal(v) for k, v in values.items()})
+    assert str(result).startswith(expected)
