@@ -265,3 +265,25 @@ def test_a_derived_value_is_marked_in_prose_and_explained_in_its_endnote(project
     assert 'class="claim-value derived"' in html and "$251.8bn†" in html
     assert ("† capex: capex_2025 / (1 + growth / 100), where capex_2025 = "
             "big4-csp-capex-2025-forecast.1, growth = big4-csp-capex-2025-forecast.2") in html
+
+
+def test_a_fiscal_year_filed_as_a_calendar_year_is_an_error(project):
+    edit_file(project / CSC, "        period: FY2025\n", "        period: \"2025\"\n")
+    assert any("claim 'microsoft-ai-datacenter-spend-fy2025' data[0].period: 2025 is not stated "
+               "in the quote" in line for line in errors(project))
+
+
+def test_a_fiscal_period_needs_the_entitys_fiscal_year_end(project):
+    edit_file(project / "house.yaml", "fiscal_year_ends:\n  Microsoft: \"06-30\"\n", "")
+    assert any("data[0].period: FY2025 is a fiscal period, but when does Microsoft's fiscal year "
+               "end? add it to house.yaml fiscal_year_ends (e.g. 'Microsoft: 06-30')" in line
+               for line in errors(project))
+
+
+def test_a_figure_mixing_fiscal_and_calendar_periods_must_say_so(project):
+    figure = project / "figures/ai-capex-plans-2025.yaml"
+    reason = next(line for line in figure.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("allow_mixed:"))
+    edit_file(figure, reason + "\n", "")
+    assert any("the series mixes fiscal and calendar periods and different metrics" in line
+               for line in errors(project))

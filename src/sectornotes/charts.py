@@ -29,7 +29,7 @@ from .schema import Figure  # noqa: E402
 from .units import UNITS  # noqa: E402
 
 COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "derived",
-           "metric", "entity", "period", "label", "claim_id", "source_id", "decimals"]
+           "metric", "entity", "period", "label", "claim_id", "source_id", "decimals", "starts"]
 
 
 class FigureError(SectornotesError):
@@ -72,7 +72,7 @@ def build_frame(figure_id: str, figure: Figure, rows: list[dict],
         frame = _run_custom(figure_id, figure, frame, figures_dir)
     frame = frame.copy()
     if figure.x == "period" and not any(step.sort for step in figure.transform):
-        frame = frame.sort_values("period", kind="stable", key=lambda c: c.map(period_end))
+        frame = frame.sort_values("starts", kind="stable")  # real dates (fiscal years mapped)
     frame["label"] = [_estimate_label(figure.labels.get(str(v), str(v)), bool(e), figure.x)
                       for v, e in zip(frame[figure.x], frame["estimate"], strict=True)]
     frame["x"] = frame["label"]
@@ -86,18 +86,6 @@ def _estimate_label(label: str, estimate: bool, axis: str) -> str:
     if not estimate or re.search(r"\dE\b|\(E\)|E$|预测|预计", label):
         return label  # the figure's own label already says so
     return f"{label}E" if axis == "period" else f"{label} (E)"
-
-
-def period_end(period: str) -> str:
-    """A sortable end date for a period: 2025-Q1 (2025-03) sorts before 2025 (2025-12)."""
-    last = period.split("/")[-1]
-    if "-Q" in last:
-        year, quarter = last.split("-Q")
-        return f"{year}-{int(quarter) * 3:02d}-31"
-    if "-H" in last:
-        year, half = last.split("-H")
-        return f"{year}-{int(half) * 6:02d}-31"
-    return {4: f"{last}-12-31", 7: f"{last}-31"}.get(len(last), last)
 
 
 def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,7 +180,7 @@ def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartS
 
 def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
     """The CSV's view: values with the decimals the source writes ("74.0", not 74)."""
-    shown = frame.drop(columns=["decimals"])
+    shown = frame.drop(columns=["decimals", "starts"])
     for column in ("value", "low", "high"):
         shown[column] = [
             "" if pd.isna(v) else (f"{v:.{int(d)}f}" if not pd.isna(d) else f"{v}")
@@ -326,10 +314,16 @@ def _wrap_ticks(axes, categories, label_size: float) -> None:
 
 
 def time_positions(periods: list[str]) -> list[int]:
-    """Where periods sit on a time axis: days since the first, so gaps are real gaps."""
+    """Where periods sit on a time axis: days since the first, so gaps are real gaps.
+
+    `periods` are periods ('2024-Q3') or their start dates ('2024-07-01').
+    """
+    import datetime as dt
+
     from .figures import period_start
 
-    days = [period_start(period).toordinal() for period in periods]
+    days = [(dt.date.fromisoformat(p) if len(p) == 10 and p[4] == "-" and p[7] == "-"
+             else period_start(p)).toordinal() for p in periods]
     first = min(days) if days else 0
     return [day - first for day in days]
 
@@ -337,7 +331,7 @@ def time_positions(periods: list[str]) -> list[int]:
 def _lines(axes, figure, frame, categories, series_names, look, unit) -> None:
     on_time_axis = figure.x == "period"
     if on_time_axis:  # points spaced by their dates, not evenly
-        where = dict(zip(frame["x"], time_positions(list(frame["period"])), strict=True))
+        where = dict(zip(frame["x"], time_positions(list(frame["starts"])), strict=True))
     for index, name in enumerate(series_names):
         subset = frame[frame["series"] == name]
         xs = [where[x] for x in subset["x"]] if on_time_axis else list(subset["x"])

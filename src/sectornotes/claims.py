@@ -62,6 +62,7 @@ class ClaimRegistry:
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, RegisteredClaim] = field(default_factory=dict)
     invalid: set[str] = field(default_factory=set)  # claims that failed verification
+    fiscal_year_ends: dict[str, str] = field(default_factory=dict)  # entity → MM-DD
 
     def get(self, claim_id: str) -> RegisteredClaim | None:
         return self.claims.get(claim_id)
@@ -200,10 +201,11 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
     if span is not None:
         registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
     findings = _verify_numbers(registered, vocabulary)
-    return findings + _verify_periods(registered, source)
+    return findings + _verify_periods(registered, source, registry.fiscal_year_ends)
 
 
-def _verify_periods(registered: RegisteredClaim, source: Source) -> list[Finding]:
+def _verify_periods(registered: RegisteredClaim, source: Source,
+                    registry_fiscal_ends: dict[str, str]) -> list[Finding]:
     """Every data point's period is stated by the quote, its context passage or the as-of date."""
     from .periods import as_of_states, period_stated
 
@@ -217,7 +219,15 @@ def _verify_periods(registered: RegisteredClaim, source: Source) -> list[Finding
         text += "\n" + claim.source.context
     text = normalize(text)
     findings = []
+    from .periods import is_fiscal
+
     for point_index, point in enumerate(claim.data):
+        if is_fiscal(point.period) and point.entity not in registry_fiscal_ends:
+            findings.append(registered.finding("data", point_index, "period", message=(
+                f"claim '{claim.id}' data[{point_index}].period: {point.period} is a fiscal "
+                f"period, but when does {point.entity}'s fiscal year end? add it to house.yaml "
+                f"fiscal_year_ends (e.g. '{point.entity}: 06-30')")))
+            continue
         if point.derived is not None:
             continue  # its inputs' periods are proven where they are declared
         if period_stated(point.period, text, source.meta.date):

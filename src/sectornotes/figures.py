@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .claims import ClaimRegistry, RegisteredClaim
 from .findings import Finding, did_you_mean
 from .loading import Loaded, load_folder
+from .periods import is_fiscal
 from .project import Project
 from .schema import DataPoint, Figure
 from .units import UNITS
@@ -88,6 +89,8 @@ def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
              "estimate": is_estimate(p, registry),
              "derived": "" if p.point.derived is None else p.point.derived.formula,
              "decimals": p.point.decimals("value" if p.point.value is not None else "low"),
+             "starts": period_start(p.point.period, registry.fiscal_year_ends.get(
+                 p.point.entity)).isoformat(),
              "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,
              "source_id": p.registered.source_id}
@@ -99,12 +102,22 @@ def is_estimate(plotted: PlottedPoint, registry: ClaimRegistry) -> bool:
     if plotted.registered.claim.kind in ("forecast", "estimate"):
         return True
     source = registry.sources.get(plotted.registered.source_id)
-    return source is not None and period_start(plotted.point.period) > source.meta.date
+    fiscal_end = registry.fiscal_year_ends.get(plotted.point.entity)
+    return source is not None and period_start(plotted.point.period,
+                                               fiscal_end) > source.meta.date
 
 
-def period_start(period: str) -> dt.date:
-    """The first day of a period: 2025 → 1 Jan, 2025-Q3 → 1 Jul, 2025-H2 → 1 Jul, a span → its start."""
+def period_start(period: str, fiscal_year_end: str | None = None) -> dt.date:
+    """The first day of a period: 2025 → 1 Jan, 2025-Q3 → 1 Jul, 2025-H2 → 1 Jul, a span → its
+    start; FY2025 with a fiscal year ending 06-30 → 1 Jul 2024."""
     first = period.split("/")[0]
+    if first.startswith("FY"):
+        end_month = int((fiscal_year_end or "12-31")[:2])
+        year = int(first[2:6])
+        start = dt.date(year - 1 if end_month < 12 else year, end_month % 12 + 1, 1)
+        offset = {"": 0, "H": 6, "Q": 3}[first[7:8]] * (int(first[8]) - 1 if len(first) > 7 else 0)
+        months = start.month - 1 + offset
+        return dt.date(start.year + months // 12, months % 12 + 1, 1)
     year = int(first[:4])
     rest = first[5:]
     if rest.startswith("Q"):
@@ -151,6 +164,8 @@ def period_length(period: str) -> str:
     """What a period spans: year, half, quarter, month, day, or span (A/B)."""
     if "/" in period:
         return "span"
+    if period.startswith("FY"):
+        return {"": "year", "Q": "quarter", "H": "half"}[period[7:8]]
     rest = period[5:]
     if not rest:
         return "year"
@@ -174,7 +189,10 @@ def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> lis
         label = f"series '{name}'" if name else "the series"
         lengths = sorted({period_length(p.point.period) for p in members})
         metrics = sorted({p.point.metric for p in members})
+        calendars = {is_fiscal(p.point.period) for p in members}
         mixed = []
+        if len(calendars) > 1:
+            mixed.append("fiscal and calendar periods")
         if figure.x == "period" and len(lengths) > 1:
             mixed.append(f"periods of different lengths ({', '.join(lengths)})")
         if figure.series != "metric" and figure.x != "metric" and len(metrics) > 1:

@@ -105,6 +105,8 @@ def _load(project: Project, strict: bool) -> LoadedProject:
             f"{shown} is a symbolic link to {link.resolve()}, outside the project; it is not "
             "read: copy the file into the project instead")))
     registry, registry_findings = load_registry(project)
+    if house is not None:
+        registry.fiscal_year_ends = _fiscal_year_ends(house)
     findings += registry_findings
     findings += verify_claims(registry, _vocabulary(house, strict))
     figures, figure_findings = load_figures(project)
@@ -124,6 +126,15 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     }
     return LoadedProject(project, sorted(set(findings)), registry, house, figures, notes,
                          clients, clients_document, counts, strict)
+
+
+def _fiscal_year_ends(house: House) -> dict[str, str]:
+    """Fiscal year ends by entity name, including the entity's other names."""
+    ends = dict(house.fiscal_year_ends)
+    for entity, aliases in house.entities.items():
+        if entity in ends:
+            ends.update({alias: ends[entity] for alias in aliases})
+    return ends
 
 
 def _vocabulary(house: House | None, strict: bool) -> Vocabulary:

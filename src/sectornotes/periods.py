@@ -27,7 +27,37 @@ def _year_forms(year: int) -> list[str]:
 
 
 def _year_stated(text: str, year: int) -> bool:
-    return any(re.search(form, text, re.IGNORECASE) for form in _year_forms(year))
+    """A calendar year: written, but not as a fiscal year ("fiscal year 2025", "2025 财年")."""
+    for form in _year_forms(year):
+        for match in re.finditer(form, text, re.IGNORECASE):
+            before, after = text[:match.start()], text[match.end():]
+            if re.search(r"(?:fiscal(?: year)?|FY)\s*$", before, re.IGNORECASE) or \
+                    re.match(r"\s*财年", after) or match.group(0).upper().startswith("FY"):
+                continue
+            return True
+    return False
+
+
+def _fiscal_year_stated(text: str, year: int) -> bool:
+    short = f"{year % 100:02d}"
+    forms = [rf"FY\s*(?:{year}|{short})(?!\d)", rf"fiscal(?: year)?\s+{year}(?!\d)",
+             rf"{year}\s*财年", rf"(?:{short})\s*财年"]
+    return any(re.search(form, text, re.IGNORECASE) for form in forms)
+
+
+def _fiscal_stated(period: str, text: str) -> bool:
+    """FY2025, FY2025-Q3, FY2025-H1 as fiscal periods: 'Q3 FY2025', 'fiscal Q3 2025' …"""
+    year = int(period[2:6])
+    if not _fiscal_year_stated(text, year) and not re.search(
+            rf"fiscal\s+(?:Q[1-4]|H[12])\s+{year}", text, re.IGNORECASE):
+        return False
+    rest = period[7:]
+    if not rest:
+        return True
+    kind, number = rest[0], int(rest[1])
+    zh = _ZH_DIGITS[number] + ("季度" if kind == "Q" else "")
+    return bool(re.search(rf"(?<![\w]){kind}{number}(?!\d)|(?<!\d){number}{kind}(?![\w])|第?{zh}",
+                          text, re.IGNORECASE))
 
 
 def _quarter_stated(text: str, year: int, quarter: int) -> bool:
@@ -81,6 +111,8 @@ def _day_stated(text: str, day: dt.date, source_date: dt.date | None) -> bool:
 
 
 def _single_stated(part: str, text: str, source_date: dt.date | None) -> bool:
+    if part.startswith("FY"):
+        return _fiscal_stated(part, text)
     year = int(part[:4])
     rest = part[5:]
     if not rest:
@@ -113,6 +145,11 @@ def period_stated(period: str, text: str, source_date: dt.date | None = None) ->
                                                      source_date.year == int(end))
         return end_known and int(end) - int(start) == count
     return False
+
+
+def is_fiscal(period: str) -> bool:
+    """FY periods belong to an entity's fiscal calendar, never silently to the calendar one."""
+    return any(part.startswith("FY") for part in period.split("/"))
 
 
 def as_of_states(period: str, as_of: dt.date) -> bool:

@@ -31,14 +31,15 @@ from .yamlfile import YamlDocument
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 EMAIL = r"^[^@\s\x00-\x1f\x7f<>,;]+@[^@\s\x00-\x1f\x7f<>,;]+\.[^@\s\x00-\x1f\x7f<>,;]+$"
 SINGLE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters (mail headers)
-_PERIOD_PART = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
+_PERIOD_PART = r"(?:FY\d{4}(?:-(?:Q[1-4]|H[12]))?|\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?)"
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
 
 _PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
     EMAIL: "an email address",
     SINGLE_LINE: "one line of text, without line breaks or control characters",
-    PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, or a span A/B",
+    PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, a fiscal FYYYYY, "
+            "FYYYYY-Qn or FYYYYY-Hn, or a span A/B",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
@@ -71,7 +72,8 @@ class DataPoint(Strict):
 
     metric: KebabId = Field(description="What is measured, kebab-case, e.g. 'capex', 'pe-ttm'.")
     entity: Text = Field(description="Who or what it is measured for, e.g. 'Meta'.")
-    period: str = Field(pattern=PERIOD, description="When: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM(-DD), or A/B.")
+    period: str = Field(pattern=PERIOD, description="When: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM(-DD), "
+                        "fiscal FY2025 / FY2025-Q3 / FY2025-H1, or a span A/B.")
     unit: Unit = Field(description="Unit; decides how the number must be written in the quote.")
     value: float | None = Field(None, description="The number, as written in the quote.")
     low: float | None = Field(None, description="Lower end of a range such as '$60-65 billion'.")
@@ -288,6 +290,9 @@ class House(Strict):
     metrics: dict[KebabId, MetricSpec] = Field(
         default_factory=dict, description="The project's own metrics (beyond the built-in "
         "vocabulary), each with what it measures and the families of words that state it.")
+    fiscal_year_ends: dict[str, Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-[0-3]\d$")]] = Field(
+        default_factory=dict, description="When an entity's fiscal year ends (MM-DD), for its "
+        "FY periods: 'Microsoft: 06-30' makes FY2025 July 2024 to June 2025.")
     entities: dict[str, list[str]] = Field(
         default_factory=dict, description="Other names of an entity as sources write them "
         "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
