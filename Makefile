@@ -56,6 +56,9 @@ $(STAMP): pyproject.toml | system-packages
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install -q --upgrade pip
 	$(PYTHON) -m pip install -q -e '.[dev]'
+	# Byte-compile once: an editable install does not, and where PYTHONDONTWRITEBYTECODE
+	# is set every start would compile the package again (a third of a no-op build).
+	$(PYTHON) -m compileall -q src
 	touch $(STAMP)
 
 clean:
