@@ -73,6 +73,20 @@ def make_project(tmp_path: Path):
     return factory
 
 
+def copy_repo_project(root: Path) -> Path:
+    """A copy of this repository's sample project (sources, figures, notes, house.yaml)."""
+    for part in ("seeds", "figures", "notes"):
+        shutil.copytree(REPO_ROOT / part, root / part)
+    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    return root
+
+
+@pytest.fixture
+def repo_project(tmp_path: Path) -> Path:
+    """The sample project of this repository, copied: real claims to build or attack."""
+    return copy_repo_project(tmp_path / "repo-project")
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root with its content, to prove nothing was written or lost."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))

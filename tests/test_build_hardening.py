@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from sectornotes.engine import build
 from sectornotes.project import PACKAGE_TEMPLATES, Project
 from sectornotes.state import BuildLock
 
-from .conftest import REPO_ROOT, output_hashes, replaced
+from .conftest import output_hashes, replaced
 
 pytestmark = pytest.mark.slow
 
@@ -43,16 +42,6 @@ def wait_for(condition, timeout: float = 60) -> None:
 def children_of(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in path.read_text().split()] if path.exists() else []
-
-
-@pytest.fixture
-def repo_project(tmp_path: Path) -> Path:
-    """A copy of this repository's sample project (17 figures: workers stay busy)."""
-    root = tmp_path / "repo-project"
-    for part in ("seeds", "figures", "notes"):
-        shutil.copytree(REPO_ROOT / part, root / part)
-    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
-    return root
 
 
 def test_kill_9_during_a_parallel_build_then_an_immediate_build_succeeds(repo_project):

@@ -4,7 +4,6 @@ qualifiers on the labels and in the CSV."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,12 @@ import pytest
 from sectornotes.engine import build
 from sectornotes.project import Project
 
-from .conftest import REPO_ROOT
+from .conftest import copy_repo_project
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("figures") / "sample"
-    for part in ("seeds", "figures", "notes"):
-        shutil.copytree(REPO_ROOT / part, root / part)
-    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    root = copy_repo_project(tmp_path_factory.mktemp("figures") / "sample")
     assert build(Project(root), formats=("html",)).ok
     return root
 
@@ -57,11 +53,8 @@ def test_values_keep_the_precision_the_source_writes(built):
     assert "15.0%" in svg
 
 
-def test_a_line_on_a_time_axis_draws(tmp_path):
-    root = tmp_path / "line"
-    for part in ("seeds", "figures", "notes"):
-        shutil.copytree(REPO_ROOT / part, root / part)
-    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+def test_a_line_on_a_time_axis_draws(repo_project):
+    root = repo_project
     (root / "figures/model-gap-line.yaml").write_text(
         "title: Gap to the best global model\nkind: line\n"
         "claims: [superclue-domestic-vs-global-model-gap]\nx: period\n"

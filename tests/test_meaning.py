@@ -4,7 +4,6 @@ place naming the problem. The unchanged project passes."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from sectornotes.model import load_project
 from sectornotes.project import Project
 
-from .conftest import REPO_ROOT, edit_file, replaced
+from .conftest import edit_file, replaced
 
 CITIC = "seeds/citic-tech-outlook-2025h2.yaml"
 CSC = "seeds/csc-deepseek-market-rhythm.yaml"
@@ -20,12 +19,8 @@ HUAFU = "seeds/huafu-media-deepseek.yaml"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    for part in ("seeds", "figures", "notes"):
-        shutil.copytree(REPO_ROOT / part, root / part)
-    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
-    return root
+def project(repo_project: Path) -> Path:
+    return repo_project
 
 
 def errors(root: Path) -> list[str]:
