@@ -152,3 +152,13 @@ def test_html_links_citations_to_highlighted_sources(real_build, report):
     assert f'id="{claim_id}"' in source_html
     assert f"c-{claim_id}" in source_html
     assert str(real_build) not in html and str(REPO_ROOT) not in html and "file://" not in html
+
+
+def test_endnotes_name_the_paragraph_never_a_file_path(sample_project):
+    from sectornotes.engine import build as run_build
+
+    assert run_build(Project(sample_project), formats=("html",)).ok
+    for page in ("capex-note", "auto-note"):
+        html = (sample_project / f"build/html/{page}.html").read_text(encoding="utf-8")
+        assert "seeds/" not in html and ".txt:" not in html
+    assert "第 5 段" in (sample_project / "build/html/auto-note.html").read_text(encoding="utf-8")

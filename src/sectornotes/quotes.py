@@ -70,6 +70,21 @@ class SourceText:
         start = self.normalized.find(normalize(quote))
         return None if start < 0 or not quote.strip() else self._origin[start]
 
+    def paragraph(self, line: int) -> int:
+        """Which paragraph (a run of non-empty lines) a 1-based line is in, counted from 1.
+
+        Readers are told "¶ 4", never a file path and line number.
+        """
+        lines = self.text.split("\n")[:line]
+        if not re.search(r"\n[ \t]*\n", self.text):  # no blank lines: a line is a paragraph
+            return max(sum(1 for text in lines if text.strip()), 1)
+        count, inside = 0, False
+        for text in lines:
+            if text.strip() and not inside:
+                count += 1
+            inside = bool(text.strip())
+        return max(count, 1)
+
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of an offset in the original text."""
         line_index = bisect.bisect_right(self._line_starts, offset) - 1

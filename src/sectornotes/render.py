@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .claims import ClaimRegistry, Source
 from .figures import LoadedFigure, figure_claim_ids, filtered_points
 from .formatting import format_date, format_point, source_line
-from .i18n import rating_label, rating_scale, strings
+from .i18n import rating_label, rating_scale, strings, text
 from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
@@ -252,6 +252,7 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
             "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
             "publisher": source.meta.publisher, "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
+            "place": text(language, "paragraph", n=source.text.paragraph(registered.quote_line)),
             "href": f"../sources/{source.id}.html#{registered.id}",
             "derived": [f"† {point.metric}: {describe(point)}" for point in registered.claim.data
                         if point.derived is not None],

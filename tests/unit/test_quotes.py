@@ -76,3 +76,10 @@ def test_word_difference(expected, found, words):
     from sectornotes.quotes import word_difference
 
     assert word_difference(expected, found) == words
+
+
+def test_paragraphs_are_counted_for_readers_not_file_lines():
+    wrapped = SourceText("Title\n\nFirst paragraph,\nwrapped.\n\nSecond one.\n")
+    assert [wrapped.paragraph(n) for n in (1, 3, 4, 6)] == [1, 2, 2, 3]
+    lines = SourceText("Title\nFirst paragraph.\nSecond paragraph.\n")
+    assert [lines.paragraph(n) for n in (1, 2, 3)] == [1, 2, 3]
