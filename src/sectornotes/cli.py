@@ -92,9 +92,14 @@ def init_command(directory: Path) -> None:
 def check_command(context: click.Context, output_format: str, strict: bool) -> None:
     """Validate every file and prove every claim against its source.
 
-    Each quote must occur in its source text; each number must be written in
-    its quote with its unit; no two claims may state the same metric, entity
-    and period with different values.
+    Each quote must occur in its source text. Each number must be written in
+    its quote with its unit, at one place, and mean what its data point says
+    there: the entity of its place in a list, the sign written at it, its
+    qualifier ("over", 约 …), the metric the nearby words state (year-on-year,
+    sequential, share …), a period the quote, its context or the source's
+    as_of states. Derived values are recomputed. No two claims may state the
+    same metric, entity and period with different values. docs/claims.md
+    explains every rule.
     """
     from .api import check
 
