@@ -447,7 +447,7 @@ class Entitlement(Strict):
 class Client(Strict):
     """A client on the distribution list."""
 
-    id: KebabId = Field(description="Stable id used in the ledger.")
+    id: KebabId = Field(description="Stable id used in the delivery records.")
     name: SingleLine = Field(description="Name printed on the client's copy and in the email's "
                                          "To: header (one line).")
     emails: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
