@@ -282,3 +282,12 @@ def test_a_figure_mixing_fiscal_and_calendar_periods_must_say_so(project):
     edit_file(figure, reason + "\n", "")
     assert any("the series mixes fiscal and calendar periods and different metrics" in line
                for line in errors(project))
+
+
+def test_a_related_note_published_later_is_marked_as_later(project):
+    from sectornotes.api import render_note_html
+
+    html = render_note_html(project, "media-deepseek-ai-shift")  # 12 Feb; relates to 3 Jun
+    assert "（后续报告）" in html
+    earlier = render_note_html(project, "tech-outlook-2025h2")  # 5 Jun; relates to 3 Jun
+    assert "(a later note)" not in earlier

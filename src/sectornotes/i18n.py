@@ -25,6 +25,7 @@ EN = {
     "quote_at": "at", "claim": "Claim", "horizon": "Benchmarks and horizon",
     "source_claims": "Claims drawn from this source", "back": "Back",
     "same_passage": "Same passage as note", "data": "data (CSV)", "paragraph": "¶ {n}",
+    "later_note": " (a later note)",
     # client email
     "email_rating": "Rating: {rating}", "email_previous": " (previous: {previous})",
     "email_key_points": "Key points:",
@@ -47,6 +48,7 @@ ZH = {
     "of": "页，共", "sample": "示例", "regulatory": "监管声明", "quote_at": "位置",
     "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
     "back": "返回", "same_passage": "原文同注", "data": "数据（CSV）", "paragraph": "第 {n} 段",
+    "later_note": "（后续报告）",
     "email_rating": "评级：{rating}", "email_previous": "（上次评级：{previous}）",
     "email_key_points": "投资要点：",
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",

@@ -277,9 +277,19 @@ def _figure_output_inputs(context: BuildContext, note_id: str) -> dict[str, str]
 
 
 def related_titles(model: LoadedProject, note_id: str) -> dict[str, str]:
-    """Titles of the notes a note lists as related (they show in its page)."""
+    """Titles of the notes a note lists as related (they show in its page); a note
+    published after this one is marked as later, so no reader takes it for a source."""
+    from .i18n import text
+
     notes = model.notes
-    return {r: notes[r].spec.title for r in notes[note_id].spec.related if r in notes}
+    note = notes[note_id].spec
+    titles = {}
+    for related_id in note.related:
+        if related_id in notes:
+            related = notes[related_id].spec
+            later = text(note.language, "later_note") if related.date > note.date else ""
+            titles[related_id] = related.title + later
+    return titles
 
 
 def render_note_page(model: LoadedProject, note_id: str, target: str) -> Rendered:
