@@ -73,3 +73,14 @@ def test_rating_labels_interpolate(sample_project):
     assert result.ok, (result.failed, result.findings)
     html = (sample_project / "build/html/auto-note.html").read_text(encoding="utf-8")
     assert '我们给予行业“<span class="note-value">跟随大市</span>”评级' in html
+
+
+def test_chinese_prose_folded_by_yaml_keeps_no_space_between_characters():
+    from sectornotes.claims import ClaimRegistry
+    from sectornotes.markdown import Citations, render_markdown
+
+    citations = Citations(ClaimRegistry(), "zh", "html", {})
+    html = render_markdown("国内汽车销量\n预计增长，出口 大幅提升。AI 应用 落地。", citations)
+    assert "国内汽车销量预计增长，出口大幅提升。AI 应用落地。" in html
+    english = render_markdown("line one\nline two", Citations(ClaimRegistry(), "en", "html", {}))
+    assert "line one\nline two" in english

@@ -135,12 +135,19 @@ _CJK_EMPHASIS = re.compile(rf"(?<=[{_CJK_PUNCTUATION}])(?=\*\*|__)|(?<=\*\*)(?=[
 _SPACE_BEFORE_CITATION = re.compile(r"[ \t\n]+(<sup class=\"citations\">)")
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n?[ \t]*(?=[{_CJK}])")
+
+
 def render_markdown(text: str, citations: Citations, inline: bool = False) -> str:
     """Prose to HTML; citations numbered in the order they are rendered."""
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = make_markdown()
     env = {"citations": citations}
+    if citations.language == "zh":
+        # Chinese is not written with spaces between characters; a YAML line fold leaves one.
+        text = _SPACE_BETWEEN_CJK.sub("", text)
     text = _CJK_EMPHASIS.sub("\u200b", text)
     html = _MARKDOWN.renderInline(text, env) if inline else _MARKDOWN.render(text, env)
     # The endnote marker sits on the word it supports: no space, so no line break, before it.
