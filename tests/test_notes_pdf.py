@@ -162,3 +162,13 @@ def test_endnotes_name_the_paragraph_never_a_file_path(sample_project):
         html = (sample_project / f"build/html/{page}.html").read_text(encoding="utf-8")
         assert "seeds/" not in html and ".txt:" not in html
     assert "第 5 段" in (sample_project / "build/html/auto-note.html").read_text(encoding="utf-8")
+
+
+def test_endnotes_say_what_kind_of_source_each_is(repo_project):
+    from sectornotes.api import render_note_html
+
+    html = render_note_html(repo_project, "china-ai-after-deepseek")
+    assert '<span class="endnote-tier">Broker research: </span>' in html
+    assert '<span class="endnote-tier">News digest (secondary): </span>' in html
+    zh = render_note_html(repo_project, "media-deepseek-ai-shift")
+    assert '<span class="endnote-tier">新闻摘要（二手）：</span>' in zh

@@ -26,6 +26,8 @@ EN = {
     "source_claims": "Claims drawn from this source", "back": "Back",
     "same_passage": "Same passage as note", "data": "data (CSV)", "paragraph": "¶ {n}",
     "later_note": " (a later note)",
+    "colon": ": ", "tier_company": "Company (primary)", "tier_broker-research": "Broker research",
+    "tier_news-digest": "News digest (secondary)", "tier_data-vendor": "Data vendor",
     # client email
     "email_rating": "Rating: {rating}", "email_previous": " (previous: {previous})",
     "email_key_points": "Key points:",
@@ -49,6 +51,8 @@ ZH = {
     "claim": "观点", "horizon": "评级基准与期限", "source_claims": "摘自本文的观点",
     "back": "返回", "same_passage": "原文同注", "data": "数据（CSV）", "paragraph": "第 {n} 段",
     "later_note": "（后续报告）",
+    "colon": "：", "tier_company": "公司（一手）", "tier_broker-research": "券商研究",
+    "tier_news-digest": "新闻摘要（二手）", "tier_data-vendor": "数据供应商",
     "email_rating": "评级：{rating}", "email_previous": "（上次评级：{previous}）",
     "email_key_points": "投资要点：",
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",

@@ -253,6 +253,7 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
             "publisher": source.meta.publisher, "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
             "place": text(language, "paragraph", n=source.text.paragraph(registered.quote_line)),
+            "tier": text(language, f"tier_{source.meta.reader_tier()}"),
             "href": f"../sources/{source.id}.html#{registered.id}",
             "derived": [f"† {point.metric}: {describe(point)}" for point in registered.claim.data
                         if point.derived is not None],

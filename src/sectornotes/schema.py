@@ -192,6 +192,13 @@ class SourceMeta(Strict):
     date_note: str | None = Field(None, description="How the date was established, if inferred.")
     language: Literal["en", "zh"] = Field(description="Language of the text: en or zh.")
     kind: Literal["research-note", "news-digest"] = Field(description="research-note | news-digest.")
+    tier: Literal["company", "broker-research", "news-digest", "data-vendor"] | None = Field(
+        None, description="What kind of source it is for readers: company (primary), "
+        "broker-research, news-digest (secondary) or data-vendor; defaults from kind.")
+
+    def reader_tier(self) -> str:
+        """The tier shown to readers: the declared one, else what `kind` implies."""
+        return self.tier or ("news-digest" if self.kind == "news-digest" else "broker-research")
     digest_of: str | None = Field(None, description="For a news digest: whose report it summarises.")
     url: str | None = Field(None, description="Where the document was published, if known.")
     authors: list[Text] = Field(default_factory=list, description="Named authors.")
