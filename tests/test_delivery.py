@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from sectornotes.cli import cli
 from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute
+from sectornotes.distribute.approve import approve
 from sectornotes.distribute.records import Records
 from sectornotes.engine import build
 from sectornotes.errors import UsageError
@@ -62,6 +63,7 @@ def make_clients(count: int) -> str:
 def project(sample_project):
     (sample_project / "clients.yaml").write_text(CLIENTS)
     assert build(Project(sample_project), ("capex-note",)).ok
+    approve(Project(sample_project), "capex-note", "Supervisory Analyst")
     return sample_project
 
 
@@ -73,6 +75,7 @@ def run(project, mailbox, **kwargs):
 def test_two_runs_at_once_send_each_address_exactly_one_copy(sample_project, mailbox):
     (sample_project / "clients.yaml").write_text(make_clients(30))
     assert build(Project(sample_project), ("capex-note",)).ok
+    approve(Project(sample_project), "capex-note", "Supervisory Analyst")
     code = textwrap.dedent(f"""\
         import datetime
         from sectornotes.distribute import SmtpSettings, distribute
@@ -124,6 +127,10 @@ def test_a_ledger_in_build_is_migrated_to_the_records(project, mailbox):
                        "'250 ok', 1, '2025-05-01', '2025-05-01')", (build_sha,))
     connection.commit()
     connection.close()
+    import shutil
+
+    shutil.rmtree(project / "records")  # as before records/ existed: the first use migrates
+    approve(Project(project), "capex-note", "Supervisory Analyst")
     result = run(project, mailbox)
     assert len(result.sent) == 2 and len(result.skipped) == 1  # Alpha was served before
     assert not legacy.exists() and (project / "build/distribution.sqlite.migrated").exists()
@@ -210,6 +217,7 @@ def test_an_embargoed_note_is_refused_until_its_release_time(project, mailbox):
     edit_file(project / "notes/capex-note.yaml", "status: approved",
               "status: approved\nrelease: 2025-06-01T09:00:00+08:00")
     assert build(Project(project), ("capex-note",)).ok
+    approve(Project(project), "capex-note", "Supervisory Analyst")
     before = dt.datetime(2025, 6, 1, 0, 59, tzinfo=dt.UTC)
     with pytest.raises(DistributionRefused, match=r"capex-note: embargoed until "
                        r"2025-06-01T09:00:00\+08:00 \(2025-06-01 01:00 UTC\)"):
@@ -228,7 +236,7 @@ def test_a_release_time_without_offset_fails_check(project):
 
 def test_damaged_records_are_a_clear_error_naming_the_file(project, mailbox):
     records = project / "records/sectornotes.sqlite"
-    records.parent.mkdir()
+    records.parent.mkdir(exist_ok=True)
     records.write_bytes(b"this is not a database" * 100)
     result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
                                       "--smtp-host", "127.0.0.1", "--smtp-port",
@@ -262,3 +270,40 @@ def test_verify_survives_a_damaged_manifest_and_missing_records(project, tmp_pat
     assert build(Project(project), ("capex-note",)).ok  # the next build repairs the manifest
     result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(copy)])
     assert result.exit_code == 0 and "the base build build/pdf/capex-note.pdf" in result.output
+
+
+def test_only_the_exact_approved_pdf_goes_out(sample_project, mailbox):
+    (sample_project / "clients.yaml").write_text(CLIENTS)
+    assert build(Project(sample_project), ("capex-note",)).ok
+    runner = CliRunner()
+    with pytest.raises(DistributionRefused, match="has no supervisory approval"):
+        run(sample_project, mailbox)
+    approved = runner.invoke(cli, ["-C", str(sample_project), "approve", "capex-note",
+                                   "--by", "Grace Supervisor"])
+    assert approved.exit_code == 0 and "by Grace Supervisor" in approved.output
+    first = approved.output.split("build ")[1][:12]
+    # A claim changes after approval: the rebuilt PDF is not the approved one.
+    edit_file(sample_project / "seeds/capex-review.yaml", "Big-4 capex reached",
+              "The Big-4 capex reached")
+    assert build(Project(sample_project), ("capex-note",)).ok
+    with pytest.raises(DistributionRefused, match=rf"the approved build is {first} "
+                       r"\(Grace Supervisor, .*\), and the PDF has changed since"):
+        run(sample_project, mailbox)
+    assert mailbox.messages == []
+    assert runner.invoke(cli, ["-C", str(sample_project), "approve", "capex-note", "--by",
+                               "Grace Supervisor"]).exit_code == 0
+    assert len(run(sample_project, mailbox).sent) == 3
+    trail = runner.invoke(cli, ["-C", str(sample_project), "approve", "--list"]).output
+    assert trail.count("capex-note  build") == 2 and trail.count("approved by Grace") == 2
+    assert runner.invoke(cli, ["-C", str(sample_project), "clean"]).exit_code == 0
+    assert "approved by Grace" in runner.invoke(
+        cli, ["-C", str(sample_project), "approve", "--list", "capex-note"]).output
+
+
+def test_approving_a_stale_pdf_or_a_failing_project_is_refused(sample_project):
+    result = CliRunner().invoke(cli, ["-C", str(sample_project), "approve", "capex-note",
+                                      "--by", "Grace"])
+    assert result.exit_code == 1 and "build/pdf/capex-note.pdf is stale (output missing)" in \
+        result.output
+    usage = CliRunner().invoke(cli, ["-C", str(sample_project), "approve", "capex-note"])
+    assert usage.exit_code == 2 and "approve NOTE --by NAME" in usage.output

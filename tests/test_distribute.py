@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from sectornotes.api import check
 from sectornotes.cli import cli
 from sectornotes.distribute import DistributionRefused, SmtpSettings, SmtpUnavailable, distribute
+from sectornotes.distribute.approve import approve
 from sectornotes.distribute.records import Records
 from sectornotes.engine import build
 from sectornotes.project import Project
@@ -105,7 +106,14 @@ def project(sample_project):
     (sample_project / "clients.yaml").write_text(CLIENTS)
     result = build(Project(sample_project), ("capex-note",))
     assert result.ok, result.failed
+    approve(Project(sample_project), "capex-note", "Supervisory Analyst")
     return sample_project
+
+
+def no_deliveries(project) -> bool:
+    from sectornotes.distribute import read_records
+
+    return read_records(Project(project)) == []
 
 
 def settings(mailbox) -> SmtpSettings:
@@ -236,7 +244,7 @@ def test_dry_run_lists_recipients_and_exclusions(project, mailbox):
     assert "  exclude Gamma Lapsed: entitlement expired on 2025-01-31" in result.stdout
     assert "  exclude Delta Autos: not entitled to sector 'tech' or note 'capex-note'" in \
         result.stdout
-    assert mailbox.messages == [] and not (project / "records").exists()
+    assert mailbox.messages == [] and no_deliveries(project)
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
@@ -251,7 +259,7 @@ def test_refused_notes_send_nothing(project, mailbox, edit, expected):
     edit_file(project / path, old, new)
     with pytest.raises(DistributionRefused, match=re.escape(expected)):
         run(project, mailbox)
-    assert mailbox.messages == [] and not (project / "records").exists()
+    assert mailbox.messages == [] and no_deliveries(project)
     result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
                                       "--smtp-port", str(mailbox.port)])
     assert result.exit_code == 1 and expected in result.output

@@ -416,6 +416,35 @@ def _print_records(project: Project, output_format: str) -> None:
         click.echo(deliveries_table(deliveries))
 
 
+@cli.command("approve")
+@click.argument("note", required=False)
+@click.option("--by", "approver", metavar="NAME",
+              help="Who signs off: the supervisory analyst approving this exact PDF.")
+@click.option("--list", "show_list", is_flag=True,
+              help="Print the approval trail (of NOTE, or of every note) and exit.")
+@click.pass_context
+def approve_command(context: click.Context, note: str | None, approver: str | None,
+                    show_list: bool) -> None:
+    """Record the supervisory approval of exactly the PDF NOTE has now.
+
+    The approval names the PDF's sha256; distribute sends only a PDF whose
+    exact bytes were approved, so a rebuild after any edit needs a new
+    approval. Approvals are kept in records/sectornotes.sqlite.
+    """
+    from .distribute.approve import approval_trail, approve
+
+    project = _project(context)
+    if show_list:
+        for approval in approval_trail(project, note):
+            click.echo(f"{approval.approved_at}  {approval.note}  build "
+                       f"{approval.build_sha256[:12]}  approved by {approval.approver}")
+        return
+    if not note or not approver:
+        raise click.UsageError("name the note and who approves it: approve NOTE --by NAME")
+    approval = approve(project, note, approver)
+    click.echo(f"approved {note} (build {approval.build_sha256[:12]}) by {approval.approver}")
+
+
 @cli.group("records")
 def records_group() -> None:
     """The delivery records (records/sectornotes.sqlite): who received which build, when.

@@ -47,9 +47,7 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
     (an embargo), a PDF that is missing or stale.
     """
     from ..clients import entitlement
-    from ..engine import build
     from ..model import require_note
-    from ..state import sha256_bytes
 
     note = require_note(model, note_id).spec
     if note.status != "approved":
@@ -65,18 +63,12 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
         raise DistributionRefused(
             f"{note_id}: embargoed until {note.release.isoformat()} "
             f"({release_utc.strftime('%Y-%m-%d %H:%M')} UTC); distribute it after that time")
-    pdf = outputs.note_pdf(note_id)
-    stale = build(model.project, (note_id,), formats=("pdf",), dry_run=True)
-    pdf_path = model.project.build_dir / pdf
-    if stale.reasons.get(pdf) or not pdf_path.is_file():
-        reasons = "; ".join(stale.reasons.get(pdf, ["output missing"]))
-        raise DistributionRefused(f"{note_id}: build/{pdf} is stale ({reasons}); "
-                                  f"run 'sectornotes build {note_id}' first")
+    build_sha256, pdf_bytes = built_pdf(model, note_id)
+    _require_approval(model, note_id, build_sha256)
     if model.clients is None:
         raise DistributionRefused("clients.yaml is missing: it lists who may receive notes "
                                   "(see 'sectornotes schema')")
-    pdf_bytes = pdf_path.read_bytes()
-    plan = NotePlan(note_id, note.title, sha256_bytes(pdf_bytes), pdf_bytes, [])
+    plan = NotePlan(note_id, note.title, build_sha256, pdf_bytes, [])
     receiving: dict[str, str] = {}  # normalised address → client name
     for client in model.clients.clients:
         reason = entitlement(client, note_id, note, today)
@@ -92,3 +84,39 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
             receiving[key] = client.name
             plan.recipients.append(Recipient(client.id, client.name, address.strip()))
     return plan
+
+
+def built_pdf(model: LoadedProject, note_id: str) -> tuple[str, bytes]:
+    """The note's PDF as built (sha256, bytes); refused when missing or stale."""
+    from ..engine import build
+    from ..model import require_note
+    from ..state import sha256_bytes
+
+    require_note(model, note_id)
+    pdf = outputs.note_pdf(note_id)
+    stale = build(model.project, (note_id,), formats=("pdf",), dry_run=True)
+    pdf_path = model.project.build_dir / pdf
+    if stale.reasons.get(pdf) or not pdf_path.is_file():
+        reasons = "; ".join(stale.reasons.get(pdf, ["output missing"]))
+        raise DistributionRefused(f"{note_id}: build/{pdf} is stale ({reasons}); "
+                                  f"run 'sectornotes build {note_id}' first")
+    pdf_bytes = pdf_path.read_bytes()
+    return sha256_bytes(pdf_bytes), pdf_bytes
+
+
+def _require_approval(model: LoadedProject, note_id: str, build_sha256: str) -> None:
+    """Only exactly the PDF a supervisor approved may go out."""
+    from .approve import approval_trail
+
+    trail = approval_trail(model.project, note_id)
+    if any(a.build_sha256 == build_sha256 for a in trail):
+        return
+    if trail:
+        last = trail[-1]
+        raise DistributionRefused(
+            f"{note_id}: build {build_sha256[:12]} is not approved; the approved build is "
+            f"{last.build_sha256[:12]} ({last.approver}, {last.approved_at}), and the PDF has "
+            f"changed since; review it and run 'sectornotes approve {note_id} --by NAME'")
+    raise DistributionRefused(f"{note_id}: build {build_sha256[:12]} has no supervisory approval; "
+                              f"review it and run 'sectornotes approve {note_id} --by NAME'")
+

@@ -48,6 +48,28 @@ CREATE TABLE IF NOT EXISTS deliveries (
 """
 
 
+APPROVALS = """
+CREATE TABLE IF NOT EXISTS approvals (
+    id INTEGER PRIMARY KEY,
+    note TEXT NOT NULL,
+    build_sha256 TEXT NOT NULL,     -- exactly the PDF approved
+    approver TEXT NOT NULL,
+    approved_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass
+class Approval:
+    """A supervisory sign-off of one built PDF of a note."""
+
+    id: int
+    note: str
+    build_sha256: str
+    approver: str
+    approved_at: str
+
+
 class RecordsError(SectornotesError):
     """The records database cannot be opened or written."""
 
@@ -103,6 +125,7 @@ class Records:
             self.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute(SCHEMA)
+            self.connection.execute(APPROVALS)
             if fresh and legacy.is_file():
                 self._migrate(legacy)
         except (sqlite3.DatabaseError, OSError) as error:
@@ -183,6 +206,20 @@ class Records:
             delivery.smtp_response = response
         if copy_sha256 is not None:
             delivery.copy_sha256 = copy_sha256
+
+    def approve(self, note: str, build_sha256: str, approver: str) -> Approval:
+        """Record that `approver` signed off exactly this build of the note."""
+        cursor = self.connection.execute(
+            "INSERT INTO approvals (note, build_sha256, approver, approved_at) VALUES (?, ?, ?, ?)",
+            (note, build_sha256, approver, now_utc()))
+        return Approval(int(cursor.lastrowid or 0), note, build_sha256, approver, now_utc())
+
+    def approvals(self, note: str | None = None) -> list[Approval]:
+        """The approval trail, oldest first (of one note, or of all)."""
+        query = "SELECT id, note, build_sha256, approver, approved_at FROM approvals"
+        rows = (self.connection.execute(query + " WHERE note = ? ORDER BY id", (note,))
+                if note else self.connection.execute(query + " ORDER BY id"))
+        return [Approval(*row) for row in rows]
 
     def by_watermark(self, watermark_id: str) -> Delivery | None:
         """The delivery a copy's watermark id belongs to, if any (for `verify`)."""
