@@ -17,7 +17,7 @@ from sectornotes.engine import build
 from sectornotes.notes import cited_claim_ids
 from sectornotes.project import Project
 
-from .conftest import REPO_ROOT, output_hashes
+from .conftest import REPO_ROOT, edit_file, output_hashes
 
 pytestmark = pytest.mark.slow
 PROJECT_PARTS = ("house.yaml", "seeds", "figures", "notes")
@@ -172,3 +172,16 @@ def test_endnotes_say_what_kind_of_source_each_is(repo_project):
     assert '<span class="endnote-tier">News digest (secondary): </span>' in html
     zh = render_note_html(repo_project, "media-deepseek-ai-shift")
     assert '<span class="endnote-tier">新闻摘要（二手）：</span>' in zh
+
+
+def test_no_pdf_uses_a_synthesised_slanted_cjk_face(sample_project):
+    from sectornotes.engine import build as run_build
+
+    edit_file(sample_project / "notes/auto-note.yaml", "      同比增长", "      *同比*增长")
+    assert run_build(Project(sample_project)).ok
+    for pdf in ("capex-note", "auto-note"):
+        fonts = subprocess.run(["pdffonts", str(sample_project / f"build/pdf/{pdf}.pdf")],
+                               capture_output=True, text=True, check=True).stdout
+        slanted = [line for line in fonts.splitlines()
+                   if "CJK" in line and re.search("Oblique|Italic", line)]
+        assert slanted == [], slanted
