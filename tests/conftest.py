@@ -97,6 +97,7 @@ SECOND_SEED_YAML = """\
 source:
   title: Auto outlook
   publisher: Sample Auto Research
+  publisher_zh: 示例汽车研究
   date: 2025-03-01
   as_of: 2025-03-01
   language: zh

@@ -37,7 +37,7 @@ def test_exchanged_values_of_a_slash_list_name_both_entities(project):
                                "        value: 141\n",
               "        entity: Alibaba\n        period: \"2025-Q1\"\n        value: 91\n")
     found = errors(project)
-    assert any(line.startswith(f"{CITIC}:301:16: error: claim 'alibaba-capex-2025q1' "
+    assert any(line.startswith(f"{CITIC}:303:16: error: claim 'alibaba-capex-2025q1' "
                                "data[0].value: the quote lists 'Alibaba' as item 1 of 2, so "
                                "its number is 141, not 91 (item 2, 'Tencent'): values exchanged?")
                for line in found), found
@@ -130,7 +130,7 @@ YOY_POINT = ("      - metric: capex-yoy\n        entity: Big-4 US CSPs\n        
 
 def test_growth_on_the_wrong_basis_names_the_word_the_quote_uses(project):
     edit_file(project / CSC, YOY_POINT, replaced(YOY_POINT, "capex-yoy", "capex-qoq"))
-    assert any(line.startswith(f"{CSC}:121:17: error: claim 'big4-csp-capex-q3-2024' "
+    assert any(line.startswith(f"{CSC}:122:17: error: claim 'big4-csp-capex-q3-2024' "
                                "data[1].metric: the quote says 'year-on-year' next to +59.1, "
                                "which is a yoy figure, but metric 'capex-qoq' is qoq; use the "
                                "metric the quote states") for line in errors(project))
@@ -149,7 +149,7 @@ def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
     warnings = [f.format() for f in model.findings if f.severity == "warning"]
     # (notes citing {…capex-yoy} now fail too; the claim itself only warns)
     assert [f for f in model.errors if f.path == CSC] == [] and warnings == [
-        f"{CSC}:121:17: warning: claim 'big4-csp-capex-q3-2024' data[1].metric: 'capex-growthh' "
+        f"{CSC}:122:17: warning: claim 'big4-csp-capex-q3-2024' data[1].metric: 'capex-growthh' "
         "is not in the metric vocabulary; declare it in house.yaml metrics: with its "
         "description, so check knows which words state it"]
     strict = load_project(Project(project), strict=True, cache=False)
@@ -160,7 +160,7 @@ def test_a_metric_outside_the_vocabulary_warns_and_fails_strict(project):
 def test_an_amount_of_money_needs_a_currency(project):
     edit_file(project / CSC, "        value: 58.86\n        unit: USD bn\n",
               "        value: 58.86\n        unit: bn\n")
-    assert any(line.startswith(f"{CSC}:116:17: error: claim 'big4-csp-capex-q3-2024' "
+    assert any(line.startswith(f"{CSC}:117:17: error: claim 'big4-csp-capex-q3-2024' "
                                "data[0].metric: an amount of money needs a unit with its "
                                "currency (USD bn, RMB bn, EUR bn …), not 'bn'")
                for line in errors(project))
@@ -291,3 +291,15 @@ def test_a_related_note_published_later_is_marked_as_later(project):
     assert "（后续报告）" in html
     earlier = render_note_html(project, "tech-outlook-2025h2")  # 5 Jun; relates to 3 Jun
     assert "(a later note)" not in earlier
+
+
+def test_a_chinese_note_names_firms_in_chinese(project):
+    from sectornotes.api import render_note_html
+
+    html = render_note_html(project, "media-deepseek-ai-shift")
+    assert "资料来源：中信建投证券" in html and "CSC Securities" not in html
+    edit_file(project / CSC, "  publisher_zh: 中信建投证券\n", "")
+    warnings = [f.format() for f in load_project(Project(project), cache=False).findings
+                if f.severity == "warning"]
+    assert any("language: zh, but seeds/csc-deepseek-market-rhythm.yaml name the publisher "
+               "only in English; add publisher_zh" in w for w in warnings), warnings

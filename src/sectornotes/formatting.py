@@ -111,10 +111,10 @@ def source_line(sources, language: str = "en") -> str:
     """'Source: CSC Securities, 5 Feb 2025; …' from source metadata, never typed by hand."""
     parts = []
     for meta in sources:
-        name = meta.publisher
-        if meta.digest_of and meta.digest_of != meta.publisher:
-            name = (f"{meta.publisher}，援引{meta.digest_of}" if language == "zh"
-                    else f"{meta.publisher}, citing {meta.digest_of}")
+        name = meta.publisher_in(language)
+        digest_of = meta.digest_of_in(language)
+        if digest_of and meta.digest_of != meta.publisher:
+            name = (f"{name}，援引{digest_of}" if language == "zh" else f"{name}, citing {digest_of}")
         separator = "，" if language == "zh" else ", "
         parts.append(f"{name}{separator}{format_date(meta.date, language)}")
     if language == "zh":

@@ -57,6 +57,7 @@ def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: 
         findings += _check_figures(loaded, figures, registry)
         findings += _check_prose(loaded, registry, strict)
         findings += _later_sources(loaded, registry, figures)
+        findings += _names_in_language(loaded, registry)
         for index, related in enumerate(loaded.spec.related):
             if related not in notes:
                 findings.append(loaded.document.finding(("related", index), (
@@ -128,6 +129,28 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
                     f"'{number}' is typed into the prose without a citation; cite the claim "
                     "([@claim-id]) or interpolate it ({claim-id})")))
     return findings
+
+
+def _names_in_language(loaded: LoadedNote, registry: ClaimRegistry) -> list[Finding]:
+    """A Chinese note names the firms it cites in Chinese (publisher_zh on the source)."""
+    import re
+
+    if loaded.spec.language != "zh":
+        return []
+    missing = []
+    for claim_id in cited_claim_ids(loaded.spec):
+        registered = registry.get(claim_id)
+        source = registry.sources.get(registered.source_id) if registered else None
+        if source is not None and not source.meta.publisher_zh and not re.search(
+                r"[\u4e00-\u9fff]", source.meta.publisher) and source.id not in missing:
+            missing.append(source.id)
+    if not missing:
+        return []
+    finding = loaded.document.finding(("language",), (
+        f"language: zh, but {', '.join(f'seeds/{m}.yaml' for m in missing)} name the "
+        "publisher only in English; add publisher_zh (and digest_of_zh) so the note names the "
+        "firm in Chinese"))
+    return [Finding(finding.path, finding.line, finding.col, finding.message, "warning")]
 
 
 def _later_sources(loaded: LoadedNote, registry: ClaimRegistry, figures: dict) -> list[Finding]:

@@ -200,6 +200,17 @@ class SourceMeta(Strict):
         """The tier shown to readers: the declared one, else what `kind` implies."""
         return self.tier or ("news-digest" if self.kind == "news-digest" else "broker-research")
     digest_of: str | None = Field(None, description="For a news digest: whose report it summarises.")
+    publisher_zh: str | None = Field(None, description="The publisher's name in Chinese, for "
+                                     "Chinese notes (e.g. 中信证券).")
+    digest_of_zh: str | None = Field(None, description="digest_of in Chinese.")
+
+    def publisher_in(self, language: str) -> str:
+        """The publisher as a note in `language` names it."""
+        return (self.publisher_zh or self.publisher) if language == "zh" else self.publisher
+
+    def digest_of_in(self, language: str) -> str | None:
+        """Whose report a digest summarises, as a note in `language` names it."""
+        return (self.digest_of_zh or self.digest_of) if language == "zh" else self.digest_of
     url: str | None = Field(None, description="Where the document was published, if known.")
     authors: list[Text] = Field(default_factory=list, description="Named authors.")
     as_of: dt.date | None = Field(None, strict=False, description="The date the source's figures "
