@@ -303,3 +303,15 @@ def test_a_chinese_note_names_firms_in_chinese(project):
                 if f.severity == "warning"]
     assert any("language: zh, but seeds/csc-deepseek-market-rhythm.yaml name the publisher "
                "only in English; add publisher_zh" in w for w in warnings), warnings
+
+
+def test_a_house_view_resting_on_a_third_party_opinion_must_name_it_under_strict(project):
+    note = project / "notes/tech-outlook-2025h2.yaml"
+    edit_file(note, "Like CITIC, we recommend leading tech companies",
+              "We recommend leading tech companies")
+    assert errors(project) == []  # only --strict asks
+    strict = [f.format() for f in load_project(Project(project), strict=True, cache=False).errors]
+    assert any("error: a house-view sentence rests only on third-party opinion(s) "
+               "(recommend-ecosystem-leaders-and-beneficiaries, from CITIC Securities); say "
+               "whose view it is (e.g. 'we agree with CITIC Securities that …')" in line
+               for line in strict), strict

@@ -6,6 +6,7 @@ must all resolve; each problem is reported at the exact place it is written.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from .findings import Finding, did_you_mean
 from .loading import Loaded, load_folder
 from .project import Project
 from .references import NOTE_VALUES, Reference, references_in, uncited_numbers
-from .schema import House, Note
+from .schema import House, Note, SourceMeta
 
 LoadedNote = Loaded[Note]
 
@@ -123,11 +124,59 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
                                                               occurrence)
                 findings.append(Finding(loaded.path, line, col, problem))
         if strict:
+            findings += _unattributed_views(loaded, key_path, prose, registry)
             for number, occurrence in uncited_numbers(prose):
                 line, col = loaded.document.position_in_value(key_path, number, occurrence)
                 findings.append(Finding(loaded.path, line, col, (
                     f"'{number}' is typed into the prose without a citation; cite the claim "
                     "([@claim-id]) or interpolate it ({claim-id})")))
+    return findings
+
+
+_HOUSE_VIEW = re.compile(r"\b(?:[Ww]e|[Oo]ur|us)\b|我们|我司")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])|\n\s*[-*]")
+_GENERIC_NAME_WORDS = {"securities", "research", "co", "ltd", "group", "bank", "the", "and",
+                       "of", "china", "international", "capital", "holdings"}
+
+
+def _firm_names(meta: SourceMeta) -> list[str]:
+    """The ways prose may name a source's firm: its names, their distinctive words."""
+    names = [meta.publisher, meta.publisher_zh or "", meta.digest_of or "",
+             meta.digest_of_zh or ""]
+    found = set()
+    for name in filter(None, names):
+        found.add(name.casefold())
+        for word in re.findall(r"[A-Za-z]+", name):
+            if word.casefold() not in _GENERIC_NAME_WORDS and len(word) > 2:
+                found.add(word.casefold())
+        found.update(re.findall(r"[\u4e00-\u9fff]{2}", re.sub(r"证券|研究|新闻|经济", "", name)))
+    return sorted(found)
+
+
+def _unattributed_views(loaded: LoadedNote, key_path: tuple[object, ...], prose: str,
+                        registry: ClaimRegistry) -> list[Finding]:
+    """A house-view sentence ("we …") resting only on third-party opinions must say whose."""
+    findings = []
+    for sentence in _SENTENCE.split(prose):
+        if not _HOUSE_VIEW.search(sentence):
+            continue
+        cited = [registry.get(r.target) for r in references_in(sentence) if r.kind == "claim"]
+        claims = [c for c in cited if c is not None]
+        if not claims or any(c.claim.kind != "opinion" for c in claims):
+            continue
+        folded = sentence.casefold()
+        unnamed = [c for c in claims
+                   if not any(name in folded for name in
+                              _firm_names(registry.sources[c.source_id].meta))]
+        if unnamed:
+            first = unnamed[0]
+            meta = registry.sources[first.source_id].meta
+            line, col = loaded.document.position_in_value(key_path, sentence.strip()[:20])
+            findings.append(Finding(loaded.path, line, col, (
+                f"a house-view sentence rests only on third-party opinion(s) "
+                f"({', '.join(c.id for c in unnamed)}, from {meta.publisher}); say whose view it "
+                f"is (e.g. 'we agree with {meta.publisher_in(loaded.spec.language)} that …') "
+                "or cite evidence of the house's own")))
     return findings
 
 
