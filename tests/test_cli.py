@@ -125,7 +125,8 @@ def test_schema_is_the_validating_declaration(tmp_path):
     seed_schema = json.loads((tmp_path / "schemas" / "seed.schema.json").read_text())
     claim = seed_schema["$defs"]["Claim"]
     assert claim["additionalProperties"] is False
-    assert set(claim["properties"]) == {"id", "text", "kind", "data", "source", "tags", "disagrees_with"}
+    assert set(claim["properties"]) == {"id", "text", "kind", "data", "source", "tags", "disagrees_with",
+                                        "superseded_by"}
     assert claim["properties"]["kind"]["enum"] == ["fact", "estimate", "forecast", "opinion"]
     assert all(prop.get("description") for prop in claim["properties"].values())
     unit = seed_schema["$defs"]["DataPoint"]["properties"]["unit"]

@@ -315,3 +315,36 @@ def test_a_house_view_resting_on_a_third_party_opinion_must_name_it_under_strict
                "(recommend-ecosystem-leaders-and-beneficiaries, from CITIC Securities); say "
                "whose view it is (e.g. 'we agree with CITIC Securities that …')" in line
                for line in strict), strict
+
+
+def test_an_old_fact_cited_as_current_warns_as_of_what_date(project):
+    note = project / "notes/china-ai-after-deepseek.yaml"
+    edit_file(note, "The US Stargate Project, announced in January 2025, plans",
+              "The US Stargate Project plans")
+    warnings = [f.format() for f in load_project(Project(project), cache=False).findings
+                if f.severity == "warning"]
+    assert any("[@stargate-investment-pledge]: claim 'stargate-investment-pledge' comes from "
+               "cms-ai-terminal-aidc of 2025-02-10, 113 days before the note; say 'as of "
+               "2025-02-10' (or the period) where it is cited" in w for w in warnings), warnings
+
+
+def test_citing_a_superseded_claim_is_an_error_unless_historical(project):
+    edit_file(project / CITIC, "    tags: [cloud, capex, compute]\n\n  - id: alibaba-capex-2025q1",
+              "    tags: [cloud, capex, compute]\n    superseded_by: big4-csp-capex-yoy-2025q1\n\n"
+              "  - id: alibaba-capex-2025q1")
+    found = errors(project)
+    assert any("cites claim 'big4-csp-capex-2025-forecast', which claim "
+               "'big4-csp-capex-yoy-2025q1' supersedes" in line for line in found), found
+    note = project / "notes/tech-outlook-2025h2.yaml"
+    edit_file(note, "related: [china-ai-after-deepseek]",
+              "related: [china-ai-after-deepseek]\nhistorical: [big4-csp-capex-2025-forecast]")
+    assert not any("tech-outlook-2025h2.yaml" in line and "supersedes" in line
+                   for line in errors(project))
+
+
+def test_superseded_by_names_a_real_claim(project):
+    edit_file(project / CITIC, "    tags: [cloud, capex, compute]\n\n  - id: alibaba-capex-2025q1",
+              "    tags: [cloud, capex, compute]\n    superseded_by: big4-csp-capex-yoy-2025q9\n\n"
+              "  - id: alibaba-capex-2025q1")
+    assert any("superseded_by: unknown claim 'big4-csp-capex-yoy-2025q9' (did you mean "
+               "'big4-csp-capex-yoy-2025q1'?)" in line for line in errors(project))

@@ -176,6 +176,10 @@ def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
                 findings.append(registered.finding("disagrees_with", index, message=(
                     f"disagrees_with[{index}]: unknown claim '{other_id}'"
                     f"{registry.hint(other_id)}")))
+        newer = registered.claim.superseded_by
+        if newer is not None and registry.get(newer) is None:
+            findings.append(registered.finding("superseded_by", message=(
+                f"superseded_by: unknown claim '{newer}'{registry.hint(newer)}")))
     return findings
 
 

@@ -59,6 +59,9 @@ def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: 
         findings += _check_prose(loaded, registry, strict)
         findings += _later_sources(loaded, registry, figures)
         findings += _names_in_language(loaded, registry)
+        findings += _superseded(loaded, registry)
+        if house is not None:
+            findings += _stale_facts(loaded, registry, house.freshness_days)
         for index, related in enumerate(loaded.spec.related):
             if related not in notes:
                 findings.append(loaded.document.finding(("related", index), (
@@ -177,6 +180,55 @@ def _unattributed_views(loaded: LoadedNote, key_path: tuple[object, ...], prose:
                 f"({', '.join(c.id for c in unnamed)}, from {meta.publisher}); say whose view it "
                 f"is (e.g. 'we agree with {meta.publisher_in(loaded.spec.language)} that …') "
                 "or cite evidence of the house's own")))
+    return findings
+
+
+def _superseded(loaded: LoadedNote, registry: ClaimRegistry) -> list[Finding]:
+    """Citing a claim a newer one replaces is an error, unless the note says it is history."""
+    findings = []
+    for claim_id in cited_claim_ids(loaded.spec):
+        registered = registry.get(claim_id)
+        newer = registered.claim.superseded_by if registered else None
+        if newer and claim_id not in loaded.spec.historical:
+            line, col = loaded.document.position(("title",))
+            findings.append(Finding(loaded.path, line, col, (
+                f"cites claim '{claim_id}', which claim '{newer}' supersedes; cite '{newer}', "
+                f"or list '{claim_id}' under historical: if the note means the old figure")))
+    return findings
+
+
+_AS_OF = re.compile(r"\bas of\b|截至|截止|(?<!\d)(?:19|20)\d{2}(?!\d)|\b[1-4]Q\d{2}\b|\bQ[1-4]\b|"
+                    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d+\s*月",
+                    re.IGNORECASE)
+
+
+def _stale_facts(loaded: LoadedNote, registry: ClaimRegistry, days: int) -> list[Finding]:
+    """A fact from a source older than the freshness window, cited as if current: a warning
+    saying 'as of' what date (a sentence naming a date or period is not 'as if current')."""
+    import datetime as dt
+
+    findings: list[Finding] = []
+    note = loaded.spec
+    oldest = note.date - dt.timedelta(days=days)
+    warned: set[str] = set()
+    for key_path, prose in prose_fields(note):
+        for sentence in _SENTENCE.split(prose):
+            if _AS_OF.search(sentence):
+                continue
+            for reference in references_in(sentence):
+                registered = registry.get(reference.target) if reference.kind != "figure" else None
+                if registered is None or registered.claim.kind != "fact" or \
+                        reference.target in warned:
+                    continue
+                source = registry.sources[registered.source_id]
+                if source.meta.date < oldest:
+                    warned.add(reference.target)
+                    line, col = loaded.document.position_in_value(key_path, reference.written)
+                    findings.append(Finding(loaded.path, line, col, (
+                        f"{reference.written}: claim '{reference.target}' comes from "
+                        f"{source.id} of {source.meta.date}, {(note.date - source.meta.date).days} "
+                        f"days before the note; say 'as of {source.meta.date}' (or the period) "
+                        "where it is cited"), "warning"))
     return findings
 
 

@@ -181,6 +181,9 @@ class Claim(Strict):
         default_factory=list,
         description="Claims that state the same metric differently on purpose (e.g. two "
                     "sources' estimates); such a pair is not reported as a conflict.")
+    superseded_by: KebabId | None = Field(
+        None, description="A newer claim that replaces this one; citing this one is then an "
+        "error unless the note lists it in 'historical'.")
 
 
 class SourceMeta(Strict):
@@ -311,6 +314,9 @@ class House(Strict):
     fiscal_year_ends: dict[str, Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-[0-3]\d$")]] = Field(
         default_factory=dict, description="When an entity's fiscal year ends (MM-DD), for its "
         "FY periods: 'Microsoft: 06-30' makes FY2025 July 2024 to June 2025.")
+    freshness_days: int = Field(
+        90, ge=1, description="How old (in days before the note) a fact's source may be before "
+        "the note must say 'as of' when it cites it.")
     entities: dict[str, list[str]] = Field(
         default_factory=dict, description="Other names of an entity as sources write them "
         "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
@@ -435,6 +441,9 @@ class Note(Strict):
     sections: list[Section] = Field(min_length=1, description="The body of the note.")
     risks: list[Text] = Field(default_factory=list, description="Risk warnings (Markdown).")
     related: list[KebabId] = Field(default_factory=list, description="Ids of related notes.")
+    historical: list[KebabId] = Field(
+        default_factory=list, description="Superseded claims this note cites on purpose, as "
+        "history (e.g. last year's forecast beside this year's).")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
 
     @field_validator("release")
