@@ -61,7 +61,10 @@ def make_project(tmp_path: Path):
     def factory(files: dict[str, str | bytes | None] | None = None) -> Path:
         root = tmp_path / "project"
         root.mkdir(exist_ok=True)
-        shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+        # A small project publishes under no regime; tests of regimes opt in.
+        house = replaced((REPO_ROOT / "house.yaml").read_text(encoding="utf-8"),
+                         "regimes: [finra, mar, csrc]", "regimes: []")
+        (root / "house.yaml").write_text(house, encoding="utf-8")
         defaults = {"seeds/capex-review.txt": SOURCE_TEXT, "seeds/capex-review.yaml": SEED_YAML}
         merged = {**defaults, **(files or {})}
         write_files(root, {k: v for k, v in merged.items() if v is not None})
@@ -74,10 +77,12 @@ def make_project(tmp_path: Path):
 
 
 def copy_repo_project(root: Path) -> Path:
-    """A copy of this repository's sample project (sources, figures, notes, house.yaml)."""
+    """A copy of this repository's sample project (sources, series, figures, notes,
+    house.yaml and compliance.yaml)."""
     for part in ("seeds", "figures", "notes"):
         shutil.copytree(REPO_ROOT / part, root / part)
-    shutil.copy(REPO_ROOT / "house.yaml", root / "house.yaml")
+    for part in ("house.yaml", "compliance.yaml"):
+        shutil.copy(REPO_ROOT / part, root / part)
     return root
 
 

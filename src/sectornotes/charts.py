@@ -371,3 +371,46 @@ def _ranges(axes, figure, frame, categories, series_names, look, unit) -> None:
     if (frame[["value", "low", "high"]].min().min() or 0) >= 0:
         axes.set_xlim(left=0)
     axes.grid(axis="y", visible=False)
+
+
+def draw_history_chart(main: list[tuple[Any, float]], main_name: str,
+                       benchmark: list[tuple[Any, float]], benchmark_name: str,
+                       events: list[tuple[Any, str]], style: ChartStyle) -> bytes:
+    """A price (or index) line rebased to 100, its benchmark beside it, and a marker with
+    the new rating (and target) at every rating or target change; SVG bytes."""
+    import matplotlib.dates as mdates
+
+    palette = _apply_style(style)
+    chart, axes = plt.subplots(figsize=(6.3, 2.5))
+    for points, name, color in ((main, main_name, palette[0]),
+                                (benchmark, benchmark_name, palette[4 % len(palette)])):
+        if not points:
+            continue
+        base = points[0][1]
+        axes.plot([day for day, _ in points], [100 * value / base for _, value in points],
+                  color=color, linewidth=1.0, label=name)
+    if main:
+        base = main[0][1]
+        by_day = dict(main)
+        for day, label in events:
+            # the rating applies from its date: mark the last close on or before it
+            known = [d for d in by_day if d <= day]
+            if not known:
+                continue
+            at = max(known)
+            level = 100 * by_day[at] / base
+            axes.plot([at], [level], marker="v", color=palette[1 % len(palette)],
+                      markersize=6, zorder=3)
+            axes.annotate(label, (at, level), textcoords="offset points", xytext=(0, 7),
+                          ha="center", fontsize=style.label_size,
+                          color=palette[1 % len(palette)])
+    axes.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    axes.set_ylabel("Rebased (start = 100)")
+    axes.margins(y=0.18)
+    axes.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, 1.18))
+    chart.tight_layout()
+    buffer = io.BytesIO()
+    chart.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(chart)
+    return buffer.getvalue()

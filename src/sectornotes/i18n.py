@@ -38,6 +38,57 @@ EN = {
     # qualifiers written at a number in the source, shown before it
     "qualifier_over": "over ", "qualifier_under": "under ", "qualifier_nearly": "nearly ",
     "qualifier_about": "about ", "qualifier_up-to": "up to ", "qualifier_at-least": "at least ",
+    # disclosures (generated from compliance.yaml and the project's notes)
+    "certification_regac": "Analyst certification (Regulation AC)",
+    "research_report": "Securities research report",
+    "footer_disclosures": "Please read the disclosures and disclaimer at the end of this note.",
+    "completed": "Completed", "released": "Released", "first_dissemination":
+        "First disseminated: see the distribution stamp",
+    "regimes": "Published under", "disclosures": "Important disclosures",
+    "subjects": "Coverage in this note", "target": "Target",
+    "conflicts": "Conflicts of interest",
+    "history": "Recommendations in the past 12 months", "history_none":
+        "No earlier recommendation in the past 12 months.",
+    "this_note": "this note", "note_title": "Note",
+    "distribution": "Distribution of ratings as of {date}",
+    "distribution_none": "No ratings had been published as of {date}.",
+    "distribution_count": "Subjects", "distribution_share": "% of scale",
+    "distribution_banking": "Banking clients", "distribution_banking_share": "% banking clients",
+    "category": "FINRA category",
+    "category_buy": "Buy", "category_hold": "Hold", "category_sell": "Sell",
+    "valuation": "Valuation and method", "sensitivity": "Sensitivity to key assumptions",
+    "update_frequency": "Planned updates", "competent_authority": "Regulator",
+    "licence": "Licence", "recipients": "Recipients",
+    "chart_title": "{name}: price and rating history",
+    "chart_caption": "{names}, rebased to 100 at the start. Markers: rating or target "
+                     "changes. Source: {provider}, as of {as_of}.",
+    "chart_illustrative": " Illustrative data, not market prices.",
+    "list_separator": ", ",
+    "definition_above": "Expected to return more than {low} relative to {benchmark} over the "
+                        "next {months} months.",
+    "definition_between": "Expected to return between {low} and {high} relative to "
+                          "{benchmark} over the next {months} months.",
+    "definition_below": "Expected to return less than {high} relative to {benchmark} over "
+                        "the next {months} months.",
+    "the_benchmark": "the benchmark",
+    "disclose_banking_past_12_months_yes": "{firm} has received compensation for investment "
+        "banking services from {name} in the past 12 months.",
+    "disclose_banking_past_12_months_no": "{firm} has not received compensation for investment "
+        "banking services from {name} in the past 12 months.",
+    "disclose_banking_next_3_months_yes": "{firm} expects to receive or intends to seek "
+        "compensation for investment banking services from {name} in the next 3 months.",
+    "disclose_banking_next_3_months_no": "{firm} does not expect to receive or intend to seek "
+        "compensation for investment banking services from {name} in the next 3 months.",
+    "disclose_holdings_1pct_yes": "{firm} beneficially owns 1% or more of a class of equity "
+        "securities of {name}.",
+    "disclose_holdings_1pct_no": "{firm} does not beneficially own 1% or more of any class of "
+        "equity securities of {name}.",
+    "disclose_market_making_yes": "{firm} makes a market in the securities of {name}.",
+    "disclose_market_making_no": "{firm} does not make a market in the securities of {name}.",
+    "disclose_analyst_holdings_yes": "{analysts} or a member of their household holds "
+        "securities of {name}.",
+    "disclose_analyst_holdings_no": "No analyst named in this note, nor a member of their "
+        "household, holds securities of {name}.",
 }
 
 ZH = {
@@ -60,6 +111,43 @@ ZH = {
     "email_disclosures": "重要声明、分析师声明及投资评级说明见附件 PDF 末尾。",
     "qualifier_over": "超过 ", "qualifier_under": "低于 ", "qualifier_nearly": "近 ",
     "qualifier_about": "约 ", "qualifier_up-to": "最高 ", "qualifier_at-least": "至少 ",
+    "certification_regac": "分析师声明",
+    "research_report": "证券研究报告",
+    "footer_disclosures": "请务必阅读正文之后的信息披露和免责声明。",
+    "completed": "完成时间", "released": "发布时间", "first_dissemination":
+        "首次发布时间：见分发标记",
+    "regimes": "适用监管规则", "disclosures": "信息披露",
+    "subjects": "本报告覆盖", "target": "目标价",
+    "conflicts": "利益冲突",
+    "history": "过去 12 个月的投资评级", "history_none": "过去 12 个月内无此前评级。",
+    "this_note": "本报告", "note_title": "报告",
+    "distribution": "截至{date}的评级分布",
+    "distribution_none": "截至{date}尚未发布任何评级。",
+    "distribution_count": "数量", "distribution_share": "占比",
+    "distribution_banking": "投行客户", "distribution_banking_share": "投行客户占比",
+    "category": "FINRA 类别",
+    "category_buy": "买入", "category_hold": "持有", "category_sell": "卖出",
+    "valuation": "估值方法", "sensitivity": "关键假设敏感性",
+    "update_frequency": "更新频率", "competent_authority": "监管机构",
+    "licence": "业务资格", "recipients": "接收人",
+    "chart_title": "{name}：价格与评级历史",
+    "chart_caption": "{names}，以起始日为 100。标记为评级或目标价变动。数据来源：{provider}，截至{as_of}。",
+    "chart_illustrative": "示例数据，并非市场价格。",
+    "list_separator": "、",
+    "definition_above": "预计未来 {months} 个月内相对{benchmark}的回报高于 {low}。",
+    "definition_between": "预计未来 {months} 个月内相对{benchmark}的回报介于 {low} 与 {high} 之间。",
+    "definition_below": "预计未来 {months} 个月内相对{benchmark}的回报低于 {high}。",
+    "the_benchmark": "基准指数",
+    "disclose_banking_past_12_months_yes": "{firm}在过去 12 个月内从{name}获得投资银行业务报酬。",
+    "disclose_banking_past_12_months_no": "{firm}在过去 12 个月内未从{name}获得投资银行业务报酬。",
+    "disclose_banking_next_3_months_yes": "{firm}预计在未来 3 个月内从{name}获得或寻求投资银行业务报酬。",
+    "disclose_banking_next_3_months_no": "{firm}预计在未来 3 个月内不会从{name}获得或寻求投资银行业务报酬。",
+    "disclose_holdings_1pct_yes": "{firm}持有{name}某类股权证券 1% 或以上。",
+    "disclose_holdings_1pct_no": "{firm}未持有{name}任何类别股权证券 1% 或以上。",
+    "disclose_market_making_yes": "{firm}为{name}的证券做市。",
+    "disclose_market_making_no": "{firm}未为{name}的证券做市。",
+    "disclose_analyst_holdings_yes": "{analysts}或其家属持有{name}的证券。",
+    "disclose_analyst_holdings_no": "本报告署名分析师及其家属均未持有{name}的证券。",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
@@ -91,3 +179,22 @@ def rating_label(house: House, scale: str, rating_id: str | None, language: str)
         return None
     rating = find_rating(house, scale, rating_id)
     return getattr(rating.label, language) if rating is not None else rating_id
+
+
+def rating_definition(house: House, scale: str, rating: Rating, language: str) -> str:
+    """A rating's definition: as written in house.yaml, else from its bounds, the one
+    horizon and the scale's benchmark (so the table cannot contradict the scale)."""
+    if rating.definition is not None:
+        return str(getattr(rating.definition, language))
+    named = getattr(house.ratings.benchmark, scale, None) if house.ratings.benchmark else None
+    benchmark = getattr(named, language) if named else text(language, "the_benchmark")
+
+    def percent(value: float) -> str:
+        return f"{value:+g}%".replace("-", "−")
+
+    low, high = rating.min_relative_return, rating.max_relative_return
+    form = ("between" if low is not None and high is not None
+            else "above" if low is not None else "below")
+    return text(language, f"definition_{form}", months=house.ratings.horizon_months,
+                benchmark=benchmark, low=percent(low) if low is not None else "",
+                high=percent(high) if high is not None else "")

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .claims import ClaimRegistry, Vocabulary
     from .figures import LoadedFigure
     from .notes import LoadedNote
-    from .schema import Clients, House
+    from .schema import Clients, Compliance, House
+    from .series import Series
     from .yamlfile import YamlDocument
 
 
@@ -39,6 +40,10 @@ class LoadedProject:
     clients_document: YamlDocument | None = None
     counts: dict[str, int] = field(default_factory=dict)
     strict: bool = False
+    series: dict[str, Series] = field(default_factory=dict)
+    compliance: Compliance | None = None
+    # Per note, what its regimes require and it lacks: build and distribute refuse it.
+    regime_gaps: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -95,10 +100,12 @@ def load_project(project: Project | Path | str, strict: bool = False,
 def _load(project: Project, strict: bool) -> LoadedProject:
     from .claims import load_registry, verify_claims
     from .clients import check_clients, load_clients
+    from .coverage import load_compliance
     from .figures import check_figures, load_figures
     from .notes import check_notes, load_notes
+    from .series import load_series
 
-    house, findings = load_house(project)
+    house, house_document, findings = load_house_document(project)
     for link in project.escaping_links():
         shown = link.relative_to(project.root).as_posix()
         findings.append(Finding(shown, 1, 1, (
@@ -117,6 +124,13 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     findings += client_findings
     if clients is not None and clients_document is not None:
         findings += check_clients(clients, clients_document, list(notes))
+    series, series_findings = load_series(project)
+    compliance, compliance_document, compliance_findings = load_compliance(project)
+    findings += series_findings + compliance_findings
+    regime_gaps: dict[str, list[Finding]] = {}
+    if house is not None:
+        findings += _check_publishing(project, house, house_document, notes, series, compliance,
+                                      compliance_document, regime_gaps)
     counts = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
@@ -125,7 +139,35 @@ def _load(project: Project, strict: bool) -> LoadedProject:
         "notes": len(notes),
     }
     return LoadedProject(project, sorted(set(findings)), registry, house, figures, notes,
-                         clients, clients_document, counts, strict)
+                         clients, clients_document, counts, strict, series, compliance,
+                         regime_gaps)
+
+
+def _check_publishing(project: Project, house: House, house_document: YamlDocument | None,
+                      notes: dict[str, LoadedNote], series: dict[str, Series],
+                      compliance: Compliance | None, compliance_document: YamlDocument | None,
+                      regime_gaps: dict[str, list[Finding]]) -> list[Finding]:
+    """Rating scales, subjects, compliance data and every regime's elements."""
+    from .regimes import (
+        RegimeContext,
+        check_compliance_data,
+        check_rating_scales,
+        check_regimes,
+        check_subjects,
+    )
+
+    findings = check_rating_scales(house, house_document)
+    if compliance is not None and compliance_document is not None:
+        findings += check_compliance_data(compliance, compliance_document, house)
+    series_files = {p.stem for p in project.series_files()}
+    context = RegimeContext(house, house_document, compliance, compliance_document, series)
+    for note_id, loaded in notes.items():
+        findings += check_subjects(loaded, house, series, series_files)
+        gaps = check_regimes(loaded, context)
+        if gaps:
+            regime_gaps[note_id] = gaps
+        findings += gaps
+    return findings
 
 
 def _fiscal_year_ends(house: House) -> dict[str, str]:
@@ -149,18 +191,27 @@ def _vocabulary(house: House | None, strict: bool) -> Vocabulary:
 
 def load_house(project: Project) -> tuple[House | None, list[Finding]]:
     """Load and validate house.yaml."""
+    house, _, findings = load_house_document(project)
+    return house, findings
+
+
+def load_house_document(project: Project
+                        ) -> tuple[House | None, YamlDocument | None, list[Finding]]:
+    """house.yaml validated, with its parsed document (for positions)."""
     from .schema import House, validate
     from .yamlfile import FileProblem, load_yaml
 
     display = project.relative(project.house_path)
     if not project.house_path.is_file() or project.leaves_project(project.house_path):
-        return None, [Finding(display, 1, 1, "house.yaml is missing: it names the firm, "
-                              "analysts, disclaimers and rating scale (see 'sectornotes init')")]
+        return None, None, [Finding(display, 1, 1, "house.yaml is missing: it names the firm, "
+                                    "analysts, disclaimers and rating scale (see 'sectornotes "
+                                    "init')")]
     try:
         document = load_yaml(project.house_path, display)
     except FileProblem as problem:
-        return None, [problem.finding]
-    return validate(House, document)
+        return None, None, [problem.finding]
+    house, findings = validate(House, document)
+    return house, document, findings
 
 
 def require_note(model: LoadedProject, note_id: str) -> LoadedNote:

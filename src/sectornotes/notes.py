@@ -31,6 +31,9 @@ def prose_fields(note: Note) -> Iterator[tuple[tuple, str]]:
         yield ("key_points", index), point
     for index, section in enumerate(note.sections):
         yield ("sections", index, "body"), section.body
+    for key in ("valuation", "sensitivity"):
+        if getattr(note, key):
+            yield (key,), getattr(note, key)
     for index, risk in enumerate(note.risks):
         yield ("risks", index), risk
 

@@ -52,6 +52,14 @@ class Project:
         return self.root / "clients.yaml"
 
     @property
+    def compliance_path(self) -> Path:
+        return self.root / "compliance.yaml"
+
+    @property
+    def records_dir(self) -> Path:
+        return self.root / "records"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "build"
 
@@ -76,7 +84,7 @@ class Project:
     def escaping_links(self) -> list[Path]:
         """Every file or folder in the project's input folders that links outside it."""
         found = []
-        for candidate in (self.house_path, self.clients_path):
+        for candidate in (self.house_path, self.clients_path, self.compliance_path):
             if candidate.is_symlink() and self.leaves_project(candidate):
                 found.append(candidate)
         for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates"):
@@ -89,8 +97,15 @@ class Project:
         return found
 
     def seed_files(self) -> list[Path]:
-        """seeds/*.yaml, sorted so output is stable."""
-        return _sorted_yaml(self.seeds_dir, self)
+        """seeds/*.yaml of text sources, sorted so output is stable."""
+        return [p for p in _sorted_yaml(self.seeds_dir, self) if not _is_series(p)]
+
+    def series_files(self) -> list[Path]:
+        """seeds/*.yaml describing a series: the ones with a seeds/<id>.csv beside them."""
+        return [p for p in _sorted_yaml(self.seeds_dir, self) if _is_series(p)]
+
+    def series_csv_path(self, series_id: str) -> Path:
+        return self.seeds_dir / f"{series_id}.csv"
 
     def seed_text_path(self, source_id: str) -> Path:
         return self.seeds_dir / f"{source_id}.txt"
@@ -103,7 +118,7 @@ class Project:
 
     def input_files(self) -> list[Path]:
         """Every file whose content can affect an output (the no-op build digests them)."""
-        files = [self.house_path]
+        files = [self.house_path, self.compliance_path]
         for folder in (self.seeds_dir, self.figures_dir, self.notes_dir, self.root / "templates",
                        PACKAGE_TEMPLATES):
             if folder == PACKAGE_TEMPLATES:
@@ -131,6 +146,10 @@ def content_digest(paths: list[Path], salt: str = "") -> str:
             digest.update(b"<missing>")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _is_series(yaml_path: Path) -> bool:
+    return yaml_path.with_suffix(".csv").is_file() and not yaml_path.with_suffix(".txt").exists()
 
 
 def _sorted_yaml(folder: Path, project: Project) -> list[Path]:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .claims import ClaimRegistry, Source
 from .figures import LoadedFigure, figure_claim_ids, filtered_points
 from .formatting import format_date, format_point, source_line
-from .i18n import rating_label, rating_scale, strings, text
+from .i18n import rating_definition, rating_label, rating_scale, strings, text
 from .markdown import Citations, render_markdown
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
@@ -107,7 +107,8 @@ class Rendered:
 
 def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
                 figures: dict[str, LoadedFigure], house: House, target: str = "html",
-                related_titles: dict[str, str] | None = None) -> Rendered:
+                related_titles: dict[str, str] | None = None,
+                disclosures: dict | None = None) -> Rendered:
     """The note as HTML: `target` 'html' links citations to source pages, 'pdf' to endnotes."""
     note = loaded.spec
     language = note.language
@@ -124,6 +125,9 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "figures": [_figure_context(figures[f], figure_numbers[f], registry, citations)
                     for f in section.figures],
     } for section in note.sections]
+    # Rendered in reading order, so endnote numbers rise through the page.
+    valuation = render_markdown(note.valuation, citations) if note.valuation else None
+    sensitivity = render_markdown(note.sensitivity, citations) if note.sensitivity else None
     risks = [render_markdown(r, citations, inline=True) for r in note.risks]
     environment = template_environment(project)
     context = {
@@ -132,6 +136,8 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "date": format_date(note.date, language), "iso_date": note.date.isoformat(),
         "rating": rating, "analysts": _analysts(house, note),
         "key_points": key_points, "sections": sections, "risks": risks,
+        "valuation": valuation, "sensitivity": sensitivity,
+        "disclosures": disclosures or {},
         "endnotes": _endnotes(citations, registry, language),
         "rating_tables": _rating_tables(house, language),
         "fonts": css_font_list(house.fonts.get(language, [])),
@@ -265,7 +271,7 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
 def _rating_tables(house: House, language: str) -> list[dict]:
     return [{"title": strings(language)[f"{scale}_scale"],
              "rows": [{"label": getattr(r.label, language),
-                       "definition": getattr(r.definition, language)}
+                       "definition": rating_definition(house, scale, r, language)}
                       for r in rating_scale(house, scale)]}
             for scale in ("company", "sector")]
 

@@ -230,6 +230,8 @@ class SeedFile(Strict):
 
 # ---------------------------------------------------------------- house.yaml
 
+Regime = Literal["finra", "mar", "csrc"]
+
 
 class Localized(Strict):
     """A text in English and Chinese."""
@@ -244,7 +246,8 @@ class Analyst(Strict):
     id: KebabId = Field(description="Id used by notes to name the analyst.")
     name: Text = Field(description="Name in English.")
     name_zh: str | None = Field(None, description="Name in Chinese.")
-    registration: Text = Field(description="Regulatory registration number.")
+    registration: str | None = Field(None, description="Regulatory registration number "
+                                     "(CSRC: 执业证书编号).")
     email: str | None = Field(None, description="Contact address.")
     coverage: list[KebabId] = Field(default_factory=list, description="Sectors covered.")
 
@@ -254,26 +257,56 @@ class Rating(Strict):
 
     id: KebabId = Field(description="Id notes use, e.g. 'buy', 'outperform'.")
     label: Localized = Field(description="Label shown on the cover.")
-    definition: Localized = Field(description="Definition printed in the rating table.")
+    definition: Localized | None = Field(
+        None, description="Definition printed in the rating table; by default it is written "
+        "from the bounds, the horizon and the scale's benchmark, so it cannot contradict them. "
+        "A definition given here must state the same bounds and horizon.")
     min_relative_return: float | None = Field(None, description="Lower bound, % vs benchmark.")
     max_relative_return: float | None = Field(None, description="Upper bound, % vs benchmark.")
+
+
+class ScaleBenchmarks(Strict):
+    """The benchmark each rating scale is measured against."""
+
+    company: Localized | None = Field(None, description="Benchmark of company ratings, e.g. "
+                                      "'the main index of the stock's primary listing market'.")
+    sector: Localized | None = Field(None, description="Benchmark of sector ratings, e.g. "
+                                     "'the CSI 300 Index'.")
 
 
 class RatingScale(Strict):
     """Company and sector rating scales."""
 
-    horizon_months: int = Field(description="Horizon over which ratings are measured.")
-    benchmarks: Localized = Field(description="Benchmark indices per market.")
+    horizon_months: int = Field(ge=1, le=36, description="The one horizon, in months, over "
+                                "which every rating is measured.")
+    benchmark: ScaleBenchmarks | None = Field(
+        None, description="The named benchmark of each scale (FINRA and MAR require one).")
+    benchmarks: Localized | None = Field(None, description="More about benchmarks per market, "
+                                         "printed under the rating tables.")
     company: list[Rating] = Field(description="Company ratings, best first.")
     sector: list[Rating] = Field(description="Sector ratings, best first.")
+
+
+class Licence(Strict):
+    """The institution's securities licence (CSRC: 经营证券期货业务许可证)."""
+
+    number: SingleLine = Field(description="Licence number as the regulator issued it.")
+    statement: Localized = Field(description="The licence statement; '{number}' is replaced "
+                                 "by the number.")
 
 
 class Firm(Strict):
     """The research house publishing the notes."""
 
     name: Localized = Field(description="Firm name.")
-    sample_notice: Localized = Field(description="Statement that the house is fictional.")
-    regulatory_statement: Localized = Field(description="Licence and regulator statement.")
+    sample_notice: Localized | None = Field(None, description="Statement that the house is "
+                                            "fictional (sample projects only).")
+    regulatory_statement: Localized | None = Field(None, description="Other regulatory "
+                                                   "statements.")
+    licence: Licence | None = Field(None, description="Securities licence (required by CSRC).")
+    competent_authority: Localized | None = Field(
+        None, description="The regulator supervising the producer (required by MAR), e.g. "
+        "'Authorised and regulated by the Financial Conduct Authority'.")
     address: str | None = Field(None, description="Postal address.")
     website: str | None = Field(None, description="Web address.")
 
@@ -300,9 +333,15 @@ class House(Strict):
 
     firm: Firm = Field(description="The publishing firm.")
     analysts: list[Analyst] = Field(description="Analysts who may sign notes.")
+    regimes: list[Regime] = Field(default_factory=list, description="The regimes notes are "
+                                  "published under: finra, mar, csrc (a note may override).")
     disclaimer: Localized = Field(description="Legal disclaimer printed in every note.")
-    certification: Localized = Field(description="Analyst certification text.")
-    risk_statement: Localized = Field(description="General risk statement.")
+    recipient_notice: Localized | None = Field(
+        None, description="That receiving a note does not make the recipient a client "
+        "(required by CSRC).")
+    certification: Localized | None = Field(
+        None, description="Analyst certification (Reg AC; 分析师声明).")
+    risk_statement: Localized | None = Field(None, description="General risk statement.")
     ratings: RatingScale = Field(description="Rating scale definitions.")
     fonts: dict[str, list[str]] = Field(default_factory=dict, description="Font stacks per language.")
     palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
@@ -418,6 +457,31 @@ class Section(Strict):
     figures: list[KebabId] = Field(default_factory=list, description="Figures shown after the prose.")
 
 
+TICKER = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
+
+
+class TargetPrice(Strict):
+    """A price target."""
+
+    value: float = Field(gt=0, description="The target price.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO currency code, e.g. HKD.")
+
+
+class Subject(Strict):
+    """A company or sector a note rates."""
+
+    id: str = Field(pattern=TICKER, description="The ticker (e.g. 0700.HK) or the sector id.")
+    kind: Literal["company", "sector"] = Field(description="company | sector.")
+    name: Text = Field(description="Name as printed, e.g. 'Tencent' or 'Technology'.")
+    name_zh: str | None = Field(None, description="Name in Chinese notes.")
+    rating: KebabId = Field(description="Rating id from the company or sector scale.")
+    target: TargetPrice | None = Field(None, description="Target price (companies).")
+    series: KebabId | None = Field(None, description="Price or index series in seeds/ "
+                                   "(seeds/<id>.csv) for the price and rating chart.")
+    benchmark_series: KebabId | None = Field(
+        None, description="Benchmark series drawn beside it, e.g. the CSI 300.")
+
+
 class Note(Strict):
     """notes/<note-id>.yaml: a sector note."""
 
@@ -445,6 +509,31 @@ class Note(Strict):
         default_factory=list, description="Superseded claims this note cites on purpose, as "
         "history (e.g. last year's forecast beside this year's).")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
+    completed: dt.datetime | None = Field(
+        None, strict=False, description="When the note was completed, with its UTC offset, "
+        "e.g. 2025-06-05T07:30:00+08:00 (MAR, CSRC).")
+    regimes: list[Regime] | None = Field(
+        None, description="Regimes this note is published under, instead of house.yaml's.")
+    subjects: list[Subject] = Field(
+        default_factory=list, description="What the note rates: companies (with ticker, rating "
+        "and target) or the sector; by default the note's sector and rating.")
+    update_frequency: str | None = Field(
+        None, description="How often the note's view is planned to be updated (MAR), e.g. "
+        "'Quarterly, and on material news'.")
+    valuation: str | None = Field(
+        None, description="Markdown: the basis of valuation or method behind the rating and "
+        "any target (MAR; FINRA when a target is given).")
+    sensitivity: str | None = Field(
+        None, description="Markdown: how the target or view changes with the key assumptions "
+        "(MAR, when a target is given).")
+
+    @field_validator("completed")
+    @classmethod
+    def _completed_has_offset(cls, completed: dt.datetime | None) -> dt.datetime | None:
+        if completed is not None and completed.tzinfo is None:
+            raise ValueError("write the completion time with its UTC offset, e.g. "
+                             f"{completed.isoformat()}+08:00")
+        return completed
 
     @field_validator("release")
     @classmethod
@@ -459,6 +548,60 @@ class Note(Strict):
         if self.status == "approved" and (self.approved_by is None or self.approved_at is None):
             raise ValueError("an approved note needs 'approved_by' and 'approved_at'")
         return self
+
+
+# ---------------------------------------------------------------- compliance.yaml
+
+
+class Disclosure(Strict):
+    """The firm's relationship with a subject, from a date on."""
+
+    effective: dt.date = Field(strict=False, description="First day these facts hold.")
+    banking_past_12_months: bool = Field(description="Investment-banking compensation received "
+                                         "from the subject in the past 12 months.")
+    banking_next_3_months: bool = Field(description="Investment-banking compensation expected "
+                                        "or sought in the next 3 months.")
+    holdings_1pct: bool = Field(description="The firm beneficially owns 1% or more of a class "
+                                "of the subject's equity.")
+    market_making: bool = Field(description="The firm makes a market in the subject's shares.")
+    analyst_holdings: list[KebabId] = Field(default_factory=list, description="Analysts (ids) "
+                                            "who hold the subject's securities.")
+    other: Localized | None = Field(None, description="Any other material conflict.")
+
+
+class ComplianceSubject(Strict):
+    """A subject's disclosures over time."""
+
+    disclosures: list[Disclosure] = Field(min_length=1, description="Facts by effective date.")
+
+
+class Compliance(Strict):
+    """compliance.yaml: conflicts of interest per subject, with effective dates."""
+
+    notice: Localized | None = Field(None, description="E.g. that the data are invented.")
+    subjects: dict[str, ComplianceSubject] = Field(
+        default_factory=dict, description="By subject id: a ticker or a sector id.")
+
+
+# ---------------------------------------------------------------- series
+
+
+class SeriesMeta(Strict):
+    """seeds/<id>.yaml beside seeds/<id>.csv: what a price or index series is."""
+
+    instrument: Text = Field(description="What is priced, e.g. 'CSI 300 Index'.")
+    instrument_zh: str | None = Field(None, description="Its name in Chinese.")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO currency, if a "
+                                 "price (an index has none).")
+    provider: Text = Field(description="Who supplied the data.")
+    as_of: dt.date = Field(strict=False, description="Date of the last value.")
+    illustrative: bool = Field(False, description="The data are invented for a sample.")
+
+
+class SeriesFile(Strict):
+    """seeds/<id>.yaml of a series: its metadata."""
+
+    series: SeriesMeta = Field(description="Metadata of the series in seeds/<id>.csv.")
 
 
 # ---------------------------------------------------------------- clients.yaml
@@ -490,12 +633,15 @@ class Clients(Strict):
 
 
 FILE_KINDS: dict[str, type[Strict]] = {
-    "seed": SeedFile, "figure": Figure, "note": Note, "house": House, "clients": Clients,
+    "seed": SeedFile, "series": SeriesFile, "figure": Figure, "note": Note, "house": House,
+    "clients": Clients, "compliance": Compliance,
 }
 
 SCHEMA_GLOBS = {
-    "seed": ["seeds/*.yaml"], "figure": ["figures/*.yaml"], "note": ["notes/*.yaml"],
-    "house": ["house.yaml"], "clients": ["clients.yaml"],
+    # A series' seeds/<id>.yaml shares the seeds' glob; editors apply the seed schema to it.
+    "seed": ["seeds/*.yaml"], "series": [], "figure": ["figures/*.yaml"],
+    "note": ["notes/*.yaml"], "house": ["house.yaml"], "clients": ["clients.yaml"],
+    "compliance": ["compliance.yaml"],
 }
 
 

@@ -36,7 +36,8 @@ SOURCE_TEMPLATES = ["source.html", "source.css"]
 
 def default_stages() -> list[Stage]:
     """Every stage, in the order they run (a PDF embeds the figures built before it)."""
-    return [FigureStage(), SourceStage(), NoteStage("html"), NoteStage("pdf"), RixmlStage()]
+    return [FigureStage(), HistoryChartStage(), SourceStage(), NoteStage("html"),
+            NoteStage("pdf"), RixmlStage()]
 
 
 def _figure_worker(figure_id: str, spec: Any, rows: list[dict[str, Any]], house: Any,
@@ -108,6 +109,79 @@ class FigureStage:
             if svg is not None:
                 contents[outputs.figure_svg(figure_id)] = svg
             return Produced(contents)
+
+        job.run = run
+        return job
+
+
+def _history_chart_worker(main: list[tuple[Any, float]], main_name: str,
+                          benchmark: list[tuple[Any, float]], benchmark_name: str,
+                          events: list[tuple[Any, str]], house: Any, language: str) -> bytes:
+    from .charts import ChartStyle, draw_history_chart
+
+    return draw_history_chart(main, main_name, benchmark, benchmark_name, events,
+                              ChartStyle.from_house(house, language))
+
+
+def history_charts(model: LoadedProject, note_id: str) -> dict[str, dict[str, Any]]:
+    """A note's price-and-rating charts by chart id, as `disclosures.chart_data` gives them."""
+    from .coverage import note_subjects
+    from .disclosures import chart_data
+
+    charts = {}
+    for subject in note_subjects(model.notes[note_id].spec):
+        data = chart_data(model, note_id, subject)
+        if data is not None:
+            charts[data["id"]] = data
+    return charts
+
+
+class HistoryChartStage:
+    """build/figures/history-<note>-<subject>.svg: each subject's price-and-rating chart."""
+
+    name = "rating history charts"
+
+    def plan(self, context: BuildContext) -> list[Job]:
+        jobs = []
+        for note_id in sorted(context.notes):
+            if context.model.errors_in(context.notes[note_id].path):
+                continue
+            for chart in history_charts(context.model, note_id).values():
+                jobs.append(self._job(context, chart))
+        return jobs
+
+    def live_outputs(self, model: LoadedProject) -> set[str]:
+        return {outputs.figure_svg(chart_id) for note_id in model.notes
+                for chart_id in history_charts(model, note_id)}
+
+    def _job(self, context: BuildContext, chart: dict[str, Any]) -> Job:
+        import datetime as dt
+
+        from .i18n import rating_label
+
+        model = context.model
+        assert model.house is not None
+        job = Job([outputs.figure_svg(chart["id"])])
+        job.inputs = {f"chart:{chart['id']}": hash_json(chart),
+                      **context.house_inputs(FIGURE_HOUSE_KEYS + ("ratings",)), **tool_inputs()}
+        start, end = (dt.date.fromisoformat(chart[k]) for k in ("start", "end"))
+        language = chart["language"]
+
+        def points(entry: dict[str, Any] | None) -> list[tuple[Any, float]]:
+            return [] if entry is None else model.series[entry["id"]].between(start, end)
+
+        events = []
+        for event in chart["events"]:
+            label = rating_label(model.house, event["scale"], event["rating"], language) or ""
+            if event["target"] is not None:
+                label += f" {event['target']:g}"
+            events.append((dt.date.fromisoformat(event["date"]), label))
+
+        def run() -> Offload:
+            args = (points(chart["series"]), chart["series"]["name"], points(chart["benchmark"]),
+                    (chart["benchmark"] or {}).get("name", ""), events, model.house, language)
+            return Offload(_history_chart_worker, args,
+                           lambda svg: Produced({job.outputs[0]: svg}))
 
         job.run = run
         return job
@@ -240,6 +314,9 @@ def _note_blocked(context: BuildContext, note_id: str) -> str | None:
     loaded = context.notes[note_id]
     if context.model.errors_in(loaded.path):
         return f"{loaded.path} fails check"
+    gaps = context.model.regime_gaps.get(note_id)
+    if gaps:
+        return f"it is not publishable: {gaps[0].format()}"
     bad = [c for c in cited_claim_ids(loaded.spec) if c in context.model.registry.invalid]
     if bad:
         return f"it cites claim {bad[0]}, which fails check"
@@ -247,6 +324,9 @@ def _note_blocked(context: BuildContext, note_id: str) -> str | None:
         figure = context.model.figures.get(figure_id)
         if any(o in context.failed for o in _figure_outputs(figure_id, figure)):
             return f"figure {figure_id} failed"
+    for chart_id in history_charts(context.model, note_id):
+        if outputs.figure_svg(chart_id) in context.failed:
+            return f"chart {chart_id} failed"
     return None
 
 
@@ -257,6 +337,7 @@ def _note_inputs(context: BuildContext, note_id: str, templates: list[str]) -> d
               **context.template_inputs(templates), **tool_inputs()}
     for related_id, title in related_titles(model, note_id).items():
         inputs[f"related:{related_id}"] = hash_json(title)
+    inputs.update(coverage_inputs(model, note_id))
     claim_ids = set(cited_claim_ids(loaded.spec))
     for figure_id in embedded_figure_ids(loaded.spec):
         figure = model.figures[figure_id].spec
@@ -273,7 +354,18 @@ def _figure_output_inputs(context: BuildContext, note_id: str) -> dict[str, str]
         for output in _figure_outputs(figure_id, context.model.figures.get(figure_id)):
             name = output.rsplit("/", 1)[-1]
             inputs[f"figure-output:{name}"] = context.output_hash(output)
+    for chart_id in history_charts(context.model, note_id):
+        output = outputs.figure_svg(chart_id)
+        inputs[f"figure-output:{chart_id}.svg"] = context.output_hash(output)
     return inputs
+
+
+def coverage_inputs(model: LoadedProject, note_id: str) -> dict[str, str]:
+    """What a note's disclosures are generated from besides itself: the other notes'
+    ratings (history and distribution), compliance.yaml and its subjects' series."""
+    from .disclosures import disclosure_data
+
+    return {"coverage": hash_json(disclosure_data(model, note_id))}
 
 
 def related_titles(model: LoadedProject, note_id: str) -> dict[str, str]:
@@ -297,8 +389,12 @@ def render_note_page(model: LoadedProject, note_id: str, target: str) -> Rendere
     from .render import render_note
 
     assert model.house is not None
+    from .disclosures import disclosure_context
+
+    note = model.notes[note_id].spec
     return render_note(model.project, model.notes[note_id], model.registry, model.figures,
-                       model.house, target, related_titles(model, note_id))
+                       model.house, target, related_titles(model, note_id),
+                       disclosure_context(model, note_id, note.language))
 
 
 def pdf_attachments(model: LoadedProject, note_id: str, rendered: Rendered) -> list[PdfAttachment]:

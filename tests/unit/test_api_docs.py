@@ -12,7 +12,7 @@ import pytest
 from ..conftest import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "api.md"
-PROJECT_PARTS = ("house.yaml", "clients.yaml", "seeds", "figures", "notes")
+PROJECT_PARTS = ("house.yaml", "clients.yaml", "seeds", "figures", "notes", "compliance.yaml")
 
 
 def examples() -> list[str]:
