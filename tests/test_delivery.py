@@ -23,7 +23,7 @@ from sectornotes.errors import UsageError
 from sectornotes.project import Project
 
 from .conftest import edit_file, snapshot
-from .test_distribute import CLIENTS, ENTITLED, TODAY, Mailbox, running
+from .test_distribute import CLIENTS, ENTITLED, TODAY, Mailbox, attachment, pdf_text, running
 
 pytestmark = pytest.mark.slow
 SENDER = "research@house.example.invalid"
@@ -307,3 +307,25 @@ def test_approving_a_stale_pdf_or_a_failing_project_is_refused(sample_project):
         result.output
     usage = CliRunner().invoke(cli, ["-C", str(sample_project), "approve", "capex-note"])
     assert usage.exit_code == 2 and "approve NOTE --by NAME" in usage.output
+
+
+def test_every_copy_states_when_the_note_was_first_disseminated(project, mailbox, tmp_path):
+    assert run(project, mailbox).ok
+    with Records(Project(project)) as records:
+        first = records.first_dissemination("capex-note")
+    assert first is not None
+    stamp = f"first disseminated {dt.datetime.fromisoformat(first):%Y-%m-%d %H:%M} UTC"
+    for message in mailbox.messages:
+        assert stamp in pdf_text(attachment(message), tmp_path)
+    # A client added a month later gets the time the note first went out, from the records.
+    with Records(Project(project)) as records:
+        records.connection.execute("UPDATE disseminations SET first_at = ?",
+                                   ("2025-02-06T01:00:00+00:00",))
+    edit_file(project / "clients.yaml", "clients:\n", "clients:\n  - id: delta-late\n"
+              "    name: Delta Late\n    emails: [late@delta.example.invalid]\n"
+              "    entitlements: {sectors: [tech]}\n")
+    before = len(mailbox.messages)
+    assert run(project, mailbox).ok
+    late = mailbox.messages[before:]
+    assert len(late) == 1
+    assert "first disseminated 2025-02-06 01:00 UTC" in pdf_text(attachment(late[0]), tmp_path)

@@ -33,6 +33,7 @@ EN = {
     "email_key_points": "Key points:",
     "email_personal": "The attached PDF is prepared for you alone; please do not forward it.",
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
+    "stamp_first_dissemination": " · first disseminated {at}",
     "email_disclosures": "Important disclosures, the analyst certification and the rating "
                          "definitions are at the end of the attached PDF.",
     # qualifiers written at a number in the source, shown before it
@@ -108,6 +109,7 @@ ZH = {
     "email_key_points": "投资要点：",
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",
     "email_stamp": "Prepared for {client} · {date} · ref {ref}",
+    "stamp_first_dissemination": " · first disseminated {at}",
     "email_disclosures": "重要声明、分析师声明及投资评级说明见附件 PDF 末尾。",
     "qualifier_over": "超过 ", "qualifier_under": "低于 ", "qualifier_nearly": "近 ",
     "qualifier_about": "约 ", "qualifier_up-to": "最高 ", "qualifier_at-least": "至少 ",

@@ -86,6 +86,17 @@ class _Pending:
     plan: NotePlan
     delivery: Delivery
     copy: bytes = b""
+    first_dissemination: str = ""
+
+
+def _now_minutes() -> str:
+    """Now, as the first dissemination time of a note never sent before (UTC, minutes)."""
+    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0).isoformat()
+
+
+def _minutes(moment: str) -> str:
+    """'2025-06-05 01:00 UTC' from an ISO 8601 UTC time."""
+    return dt.datetime.fromisoformat(moment).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _unsettled(records: Records, plan: NotePlan) -> bool:
@@ -133,7 +144,7 @@ def _deliver_all(model: LoadedProject, work: list[_Pending], sender: str,
         retry: list[_Pending] = []
         for start in range(0, len(work), STAMP_BATCH):
             batch = work[start:start + STAMP_BATCH]
-            _stamp(model, batch, today)
+            _stamp(model, batch, today, records)
             for item in batch:
                 note_id = item.plan.note_id
                 if note_id not in letters:
@@ -150,7 +161,8 @@ def _deliver_all(model: LoadedProject, work: list[_Pending], sender: str,
         work = retry
 
 
-def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date) -> None:
+def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date,
+           records: Records) -> None:
     from ..stamp import stamp_copies
 
     by_note: dict[str, list[_Pending]] = {}
@@ -163,9 +175,15 @@ def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date) -> None:
         # The footer is English in every language (as ever), but a client's name may be
         # Chinese: the CJK fonts come along so it is never set in boxes.
         fonts = model.house.fonts.get("zh", [])
+        # MAR and FINRA ask when a note was first disseminated: the records know, and
+        # for a note never sent before it is this run (recorded once a copy is sent).
+        first = records.first_dissemination(plan.note_id) or _now_minutes()
         stamps = [(text("en", "email_stamp", client=i.delivery.client_name,
-                        date=today.isoformat(), ref=i.delivery.watermark_id[:12]),
+                        date=today.isoformat(), ref=i.delivery.watermark_id[:12])
+                   + text("en", "stamp_first_dissemination", at=_minutes(first)),
                    i.delivery.watermark_id) for i in items]
+        for item in items:
+            item.first_dissemination = first
         for item, copy in zip(items, stamp_copies(plan.pdf_bytes, stamps, fonts), strict=True):
             item.copy = copy
 
@@ -183,6 +201,8 @@ def _finish(item: _Pending, outcome: SendOutcome, records: Records,
     status = {"sent": "sent", "permanent": "permanent-failure", "temporary": "failed"}[
         outcome.status]
     records.mark(item.delivery, status, outcome.response)
+    if status == "sent":
+        records.record_dissemination(item.plan.note_id, item.first_dissemination)
     (result.sent if status == "sent" else result.failed).append(item.delivery)
     log(f"{status}: {item.plan.note_id} → {item.delivery.client_name} "
         f"<{item.delivery.address}>: {outcome.response}")

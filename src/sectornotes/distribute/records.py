@@ -58,6 +58,13 @@ CREATE TABLE IF NOT EXISTS approvals (
 )
 """
 
+DISSEMINATIONS = """
+CREATE TABLE IF NOT EXISTS disseminations (
+    note TEXT PRIMARY KEY,
+    first_at TEXT NOT NULL          -- when the note first went to a client (UTC, ISO 8601)
+)
+"""
+
 
 @dataclass
 class Approval:
@@ -126,6 +133,7 @@ class Records:
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute(SCHEMA)
             self.connection.execute(APPROVALS)
+            self.connection.execute(DISSEMINATIONS)
             if fresh and legacy.is_file():
                 self._migrate(legacy)
         except (sqlite3.DatabaseError, OSError) as error:
@@ -220,6 +228,17 @@ class Records:
         rows = (self.connection.execute(query + " WHERE note = ? ORDER BY id", (note,))
                 if note else self.connection.execute(query + " ORDER BY id"))
         return [Approval(*row) for row in rows]
+
+    def first_dissemination(self, note: str) -> str | None:
+        """When the note first went to a client (UTC, ISO 8601), if it has."""
+        row = self.connection.execute("SELECT first_at FROM disseminations WHERE note = ?",
+                                      (note,)).fetchone()
+        return str(row[0]) if row else None
+
+    def record_dissemination(self, note: str, first_at: str) -> None:
+        """Keep `first_at` as the note's first dissemination unless one is recorded."""
+        self.connection.execute("INSERT OR IGNORE INTO disseminations (note, first_at) "
+                                "VALUES (?, ?)", (note, first_at))
 
     def by_watermark(self, watermark_id: str) -> Delivery | None:
         """The delivery a copy's watermark id belongs to, if any (for `verify`)."""
