@@ -219,3 +219,31 @@ def edit_file(path: Path, old: str, new: str, count: int = 1) -> str:
     text = replaced(path.read_text(encoding="utf-8"), old, new, count)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def drop_key(path: Path, line_start: str) -> str:
+    """Remove the YAML key whose line starts with `line_start` (indentation included) and
+    everything nested under it; fails unless exactly one line starts so."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    found = [i for i, line in enumerate(lines) if line.startswith(line_start)]
+    if len(found) != 1:
+        raise AssertionError(f"fixture edit: expected one line starting {line_start!r}, "
+                             f"found {len(found)}")
+    start = found[0]
+    indent = len(line_start) - len(line_start.lstrip(" "))
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or
+                                len(lines[end]) - len(lines[end].lstrip(" ")) > indent):
+        end += 1
+    text = "".join(lines[:start] + lines[end:])
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def line_of(path: Path, line_start: str) -> int:
+    """The 1-based number of the one line starting with `line_start`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [i + 1 for i, line in enumerate(lines) if line.startswith(line_start)]
+    if len(found) != 1:
+        raise AssertionError(f"expected one line starting {line_start!r}, found {len(found)}")
+    return found[0]

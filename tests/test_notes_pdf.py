@@ -177,3 +177,62 @@ def test_no_pdf_uses_a_synthesised_slanted_cjk_face(sample_project):
         slanted = [line for line in fonts.splitlines()
                    if "CJK" in line and re.search("Oblique|Italic", line)]
         assert slanted == [], slanted
+
+
+def page_texts(path: Path) -> list[str]:
+    pages = len(PdfReader(path).pages)
+    return [squash(subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n),
+                                   str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout) for n in range(1, pages + 1)]
+
+
+def test_the_published_form_of_each_regime_is_in_the_pdf(real_build):
+    english = real_build / "build/pdf/tech-outlook-2025h2.pdf"
+    pages = page_texts(english)
+    assert "证券研究报告" in pages[0]
+    assert all(squash("Please read the disclosures and disclaimer") in page for page in pages)
+    text = "".join(pages)
+    for phrase in ("Analyst certification (Regulation AC)", "Published under: FINRA 2241, MAR, "
+                   "CSRC", "Completed: 5 Jun 2025 07:30 (UTC+08:00)", "23:30 UTC",
+                   "Recommendations in the past 12 months", "China AI after DeepSeek",
+                   "Distribution of ratings as of 31 Mar 2025", "licence number SAMPLE-ZX-0000",
+                   "Financial Conduct Authority", "does not treat a recipient as its client",
+                   "has not received compensation for investment banking services from "
+                   "Technology", "Technology: price and rating history",
+                   "Illustrative data, not market prices", "Valuation and method",
+                   "Planned updates: Half-yearly",
+                   "Expected to return more than +5% relative to the CSI 300 Index over the "
+                   "next 12 months"):
+        assert squash(phrase) in text, phrase
+    chinese = page_texts(real_build / "build/pdf/media-deepseek-ai-shift.pdf")
+    assert "证券研究报告" in chinese[0]
+    assert all("请务必阅读正文之后的信息披露和免责声明" in page for page in chinese)
+    for phrase in ("过去12个月的投资评级", "截至2024年12月31日尚未发布任何评级",
+                   "本公司不会因接收人收到本报告而视其为客户", "经营证券期货业务许可证编号：SAMPLE",
+                   "执业证书编号：SAMPLE-S0002-2025", "分析师声明", "风险提示",
+                   "本公司一名员工担任中国传媒行业某行业委员会委员"):
+        assert squash(phrase) in "".join(chinese), phrase
+
+
+def test_chinese_lines_are_not_stretched_at_the_spaces_beside_latin_words(real_build):
+    """Justifying a Chinese line can only widen its spaces (beside Latin words and numbers):
+    in the laid-out Chinese note no line is widened; the English note is justified."""
+    import weasyprint
+
+    from sectornotes.model import load_project
+    from sectornotes.stages import render_note_page
+
+    model = load_project(real_build)
+
+    def widened(note_id: str) -> list[str]:
+        html = render_note_page(model, note_id, "pdf").html
+        document = weasyprint.HTML(string=html, base_url=str(real_build / "build/html") + "/")
+        found = []
+        for page in document.render().pages:
+            for box in page._page_box.descendants():
+                if getattr(box, "justification_spacing", 0) and getattr(box, "text", "").strip():
+                    found.append(box.text)
+        return found
+
+    assert widened("tech-outlook-2025h2")  # the check can see a justified line
+    assert widened("media-deepseek-ai-shift") == []

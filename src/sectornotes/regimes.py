@@ -314,6 +314,7 @@ def check_compliance_data(compliance: Compliance, document: YamlDocument,
             for held, analyst in enumerate(disclosure.analyst_holdings):
                 if analyst not in analyst_ids:
                     findings.append(document.finding((*where, "analyst_holdings", held), (
+                        f"subjects.{subject_id}.disclosures[{index}].analyst_holdings[{held}]: "
                         f"'{analyst}' is not an analyst in house.yaml"
                         f"{did_you_mean(analyst, analyst_ids)}")))
     return findings

@@ -312,11 +312,11 @@ class RixmlStage:
 
 def _note_blocked(context: BuildContext, note_id: str) -> str | None:
     loaded = context.notes[note_id]
-    if context.model.errors_in(loaded.path):
-        return f"{loaded.path} fails check"
     gaps = context.model.regime_gaps.get(note_id)
     if gaps:
         return f"it is not publishable: {gaps[0].format()}"
+    if context.model.errors_in(loaded.path):
+        return f"{loaded.path} fails check"
     bad = [c for c in cited_claim_ids(loaded.spec) if c in context.model.registry.invalid]
     if bad:
         return f"it cites claim {bad[0]}, which fails check"
