@@ -255,13 +255,18 @@ def test_disclosures_rebuild_exactly_the_notes_whose_disclosures_change(repo_pro
     edit_file(repo_project / "compliance.yaml", "a member of the firm's staff",
               "a former member of the firm's staff")
     assert set(build(project, formats=("html",)).built) == {"html/media-deepseek-ai-shift.html"}
-    # An earlier note's rating is history in the later note on the same subject.
+    # An earlier note on the same subject is a row of the later note's history.
     china_ai = repo_project / "notes/china-ai-after-deepseek.yaml"
-    edit_file(china_ai, "rating: outperform\n", "rating: market-perform\n", count=2)
-    edit_file(china_ai, "previous_rating: market-perform", "previous_rating: underperform")
+    edit_file(china_ai, "analysts: [lin-mei, daniel-okafor]", "analysts: [lin-mei]")
     rebuilt = set(build(project, formats=("html",)).built)
-    assert {"html/china-ai-after-deepseek.html", "html/tech-outlook-2025h2.html",
-            "figures/history-tech-outlook-2025h2-tech.svg"} <= rebuilt
-    assert not any("media" in output for output in rebuilt)
+    assert rebuilt == {"html/china-ai-after-deepseek.html", "html/tech-outlook-2025h2.html"}
     page = (repo_project / "build/html/tech-outlook-2025h2.html").read_text()
-    assert "<td>Market perform</td>" in page
+    assert "<td>Outperform</td><td>–</td><td>Lin Mei</td>" in page
+
+
+def test_a_previous_rating_that_history_contradicts_fails_check(repo_project):
+    edit_file(repo_project / NOTE, "previous_rating: outperform", "previous_rating: underperform")
+    messages = [f.format() for f in load_project(repo_project).errors]
+    assert f"{NOTE}:12:18: error: previous_rating: 'underperform' but the last note on 'tech', " \
+        "china-ai-after-deepseek (2025-06-03), rated it 'outperform'; set previous_rating: " \
+        "outperform" in messages, messages

@@ -194,6 +194,7 @@ def test_the_published_form_of_each_regime_is_in_the_pdf(real_build):
     text = "".join(pages)
     for phrase in ("Analyst certification (Regulation AC)", "Published under: FINRA 2241, MAR, "
                    "CSRC", "Completed: 5 Jun 2025 07:30 (UTC+08:00)", "23:30 UTC",
+                   "Released: 5 Jun 2025 08:00 (UTC+08:00) · 5 Jun 2025 00:00 UTC",
                    "Recommendations in the past 12 months", "China AI after DeepSeek",
                    "Distribution of ratings as of 31 Mar 2025", "licence number SAMPLE-ZX-0000",
                    "Financial Conduct Authority", "does not treat a recipient as its client",

@@ -65,6 +65,8 @@ EN = {
                      "changes. Source: {provider}, as of {as_of}.",
     "chart_illustrative": " Illustrative data, not market prices.",
     "list_separator": ", ",
+    "kind_fact": "Fact", "kind_estimate": "Estimate", "kind_forecast": "Forecast",
+    "kind_opinion": "Opinion",
     "definition_above": "Expected to return more than {low} relative to {benchmark} over the "
                         "next {months} months.",
     "definition_between": "Expected to return between {low} and {high} relative to "
@@ -136,6 +138,7 @@ ZH = {
     "chart_caption": "{names}，以起始日为 100。标记为评级或目标价变动。数据来源：{provider}，截至{as_of}。",
     "chart_illustrative": "示例数据，并非市场价格。",
     "list_separator": "、",
+    "kind_fact": "事实", "kind_estimate": "估计", "kind_forecast": "预测", "kind_opinion": "观点",
     "definition_above": "预计未来 {months} 个月内相对{benchmark}的回报高于 {low}。",
     "definition_between": "预计未来 {months} 个月内相对{benchmark}的回报介于 {low} 与 {high} 之间。",
     "definition_below": "预计未来 {months} 个月内相对{benchmark}的回报低于 {high}。",

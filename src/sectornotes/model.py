@@ -151,12 +151,13 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
     from .regimes import (
         RegimeContext,
         check_compliance_data,
+        check_previous_ratings,
         check_rating_scales,
         check_regimes,
         check_subjects,
     )
 
-    findings = check_rating_scales(house, house_document)
+    findings = check_rating_scales(house, house_document) + check_previous_ratings(notes)
     if compliance is not None and compliance_document is not None:
         findings += check_compliance_data(compliance, compliance_document, house)
     series_files = {p.stem for p in project.series_files()}

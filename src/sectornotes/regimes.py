@@ -318,3 +318,29 @@ def check_compliance_data(compliance: Compliance, document: YamlDocument,
                         f"'{analyst}' is not an analyst in house.yaml"
                         f"{did_you_mean(analyst, analyst_ids)}")))
     return findings
+
+
+def check_previous_ratings(notes: dict[str, LoadedNote]) -> list[Finding]:
+    """A note's previous rating is the rating of the last published note on its subject, when
+    the project has one: the cover and the recommendation history must tell one story."""
+    from .coverage import recommendations
+
+    published = {note_id: loaded.spec for note_id, loaded in notes.items()}
+    findings = []
+    for note_id, loaded in notes.items():
+        note = loaded.spec
+        if note.status == "draft":
+            continue
+        earlier = [r for r in recommendations(published)
+                   if r.subject.id == note_subjects(note)[0].id
+                   and subject_scale(r.subject) == note.rating_scale
+                   and (r.date, r.note_id) < (note.date, note_id)]
+        if not earlier:
+            continue
+        last = earlier[-1]
+        if note.previous_rating != last.subject.rating:
+            findings.append(loaded.document.finding(("previous_rating",), (
+                f"previous_rating: '{note.previous_rating}' but the last note on "
+                f"'{last.subject.id}', {last.note_id} ({last.date}), rated it "
+                f"'{last.subject.rating}'; set previous_rating: {last.subject.rating}")))
+    return findings

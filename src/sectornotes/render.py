@@ -261,6 +261,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
             "place": text(language, "paragraph", n=source.text.paragraph(registered.quote_line)),
             "tier": text(language, f"tier_{source.meta.reader_tier()}"),
+            # MAR: facts, estimates and opinions, and whose they are, are marked as such.
+            "kind": text(language, f"kind_{registered.claim.kind}"),
             "href": f"../sources/{source.id}.html#{registered.id}",
             "derived": [f"† {point.metric}: {describe(point)}" for point in registered.claim.data
                         if point.derived is not None],
