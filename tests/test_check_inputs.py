@@ -177,7 +177,6 @@ def test_unknown_key_suggests_the_right_one(make_project):
         "seeds/capex-review.yaml:15:7: error: claims[0].source: unknown key 'qoute' "
         "(did you mean 'quote'?)" in found
     )
-    assert "seeds/capex-review.yaml:15:7: error: claims[0].source: missing required key 'quote'" in found
 
 
 def test_wrong_types_and_enums(make_project):
@@ -215,8 +214,7 @@ def test_dangling_source_reference(make_project):
     message = only_finding(make_project({"seeds/capex-review.yaml": seed}))
     assert message == (
         "seeds/capex-review.yaml:15:13: error: source.seed: unknown source "
-        "'capex-reveiw' (did you mean 'capex-review'?); it must name a "
-        "seeds/<id>.txt file"
+        "'capex-reveiw' (did you mean 'capex-review'?); it must name a source in seeds/"
     )
 
 
@@ -295,9 +293,10 @@ def test_top_level_must_be_a_mapping(make_project):
 def test_missing_source_text_and_orphan_text(make_project):
     root = make_project({"seeds/capex-review.txt": None, "seeds/lonely.txt": "text\n"})
     assert findings_of(root) == [
-        "seeds/capex-review.yaml:1:1: error: source text seeds/capex-review.txt is missing; "
-        "put the document's text beside this file",
-        "seeds/lonely.txt:1:1: error: source text has no metadata file; create "
+        "seeds/capex-review.yaml:1:1: error: source document "
+        "seeds/capex-review.<txt|pdf|html|xlsx|csv> is missing; put the document beside this "
+        "file",
+        "seeds/lonely.txt:1:1: error: source document has no metadata file; create "
         "seeds/lonely.yaml with a 'source:' block",
     ]
 

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from .findings import Finding, did_you_mean
 from .numbers import numbers_in
 from .project import Project
+from .documents import DOCUMENT_SUFFIXES, Document, document_path, load_document
 from .quotes import SourceText, first_difference, normalize, word_difference
 from .schema import Claim, SeedFile, SourceMeta
-from .yamlfile import FileProblem, YamlDocument, read_text
+from .yamlfile import FileProblem, YamlDocument
 
 if TYPE_CHECKING:
     from .meaning import Binding
@@ -26,13 +27,23 @@ MIN_QUOTE_CHARACTERS = 6
 
 @dataclass
 class Source:
-    """A source document: id, metadata, text and the YAML file describing it."""
+    """A source: id, metadata, its document (text, PDF, web page or spreadsheet) and the
+    YAML file describing it."""
 
     id: str
     meta: SourceMeta
-    text: SourceText
+    document: Document
     yaml_path: str
-    text_path: str
+
+    @property
+    def text(self) -> SourceText:
+        """The text quotes are found in (extracted, for a PDF or a web page)."""
+        return self.document.text
+
+    @property
+    def text_path(self) -> str:
+        """The document's path as messages show it, e.g. seeds/x.pdf."""
+        return self.document.path
 
 
 @dataclass
@@ -46,6 +57,10 @@ class RegisteredClaim:
     quote_line: int = 0
     quote_col: int = 0
     quoted: str = ""  # the source's own text of the quote (what readers are shown)
+    page: int | None = None  # PDF sources: the page the quote is on
+    # What the claim was proved against beyond its own fields (cells read, their values):
+    # part of the claim's hash, so changing one cell rebuilds only what cites it.
+    evidence: dict[str, object] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -88,20 +103,27 @@ def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
                    document: YamlDocument, registry: ClaimRegistry,
                    findings: list[Finding]) -> None:
     display = document.path
-    text_path = project.seed_text_path(source_id)
-    text_display = project.relative(text_path)
-    if project.leaves_project(text_path):
-        return  # reported as a link leaving the project; never read
-    if not text_path.is_file():
-        findings.append(Finding(display, 1, 1, f"source text {text_display} is missing; "
-                                "put the document's text beside this file"))
+    candidates = document_path(project.seeds_dir, source_id)
+    if len(candidates) > 1:
+        shown = ", ".join(project.relative(c) for c in candidates)
+        findings.append(Finding(display, 1, 1, f"two documents for one source ({shown}); keep "
+                                "one, or give the other its own id and .yaml"))
         return
+    if not candidates:
+        suffixes = "|".join(s.lstrip(".") for s in DOCUMENT_SUFFIXES)
+        findings.append(Finding(display, 1, 1, f"source document seeds/{source_id}.<{suffixes}> "
+                                "is missing; put the document beside this file"))
+        return
+    document_file = candidates[0]
+    if project.leaves_project(document_file):
+        return  # reported as a link leaving the project; never read
     try:
-        text = SourceText(read_text(text_path, text_display))
+        loaded = load_document(document_file, project.relative(document_file),
+                               project.build_dir / ".state" / "extract")
     except FileProblem as problem:
         findings.append(problem.finding)
         return
-    registry.sources[source_id] = Source(source_id, seed_file.source, text, display, text_display)
+    registry.sources[source_id] = Source(source_id, seed_file.source, loaded, display)
     for index, claim in enumerate(seed_file.claims):
         registered = RegisteredClaim(claim, claim.source.seed or source_id, document, index)
         existing = registry.claims.get(claim.id)
@@ -118,11 +140,12 @@ def _report_orphan_texts(project: Project, registry: ClaimRegistry,
                          findings: list[Finding]) -> None:
     if not project.seeds_dir.is_dir():
         return
-    for text_path in sorted(project.seeds_dir.glob("*.txt")):
-        if not text_path.with_suffix(".yaml").exists():
+    for text_path in sorted(project.seeds_dir.iterdir()):
+        if text_path.suffix in (".txt", ".pdf", ".html", ".xlsx") and \
+                not text_path.with_suffix(".yaml").exists():
             findings.append(Finding(
                 project.relative(text_path), 1, 1,
-                f"source text has no metadata file; create seeds/{text_path.stem}.yaml "
+                f"source document has no metadata file; create seeds/{text_path.stem}.yaml "
                 "with a 'source:' block",
             ))
 
@@ -191,17 +214,40 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
         return [registered.finding("source", "seed", message=(
             f"source.seed: unknown source '{registered.source_id}'"
             f"{did_you_mean(registered.source_id, registry.sources)}; "
-            "it must name a seeds/<id>.txt file"))]
+            "it must name a source in seeds/"))]
+    if not source.document.quotable:
+        from .cells import verify_cells
+
+        return verify_cells(registered, source)
+    if claim.source.quote is None:
+        return [registered.finding("source", message=(
+            f"claim '{claim.id}': source.quote is missing; copy the passage of "
+            f"{source.text_path} that states the claim"))]
     meaningful = len("".join(normalize(claim.source.quote).split()))
     if meaningful < MIN_QUOTE_CHARACTERS:
         return [registered.finding("source", "quote", message=(
             f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
             f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the claim"))]
-    offset = source.text.find(claim.source.quote)
-    if offset is None:
+    occurrences = source.document.occurrences(claim.source.quote)
+    if not occurrences:
         return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
+    offset = occurrences[0]
+    if claim.source.page is not None:
+        pages = [source.document.page_at(o) for o in occurrences]
+        if pages[0] is None:
+            return [registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: {source.text_path} has no pages; remove "
+                "'page:'"))]
+        if claim.source.page not in pages:
+            return [registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: the quote is on p. "
+                f"{', '.join(str(p) for p in dict.fromkeys(pages))} of {source.text_path}, "
+                f"not p. {claim.source.page}; set page: {pages[0]}"))]
+        offset = occurrences[pages.index(claim.source.page)]
+    registered.page = source.document.page_at(offset)
+    registered.evidence = {"page": registered.page} if registered.page else {}
     registered.quote_line, registered.quote_col = source.text.line_col(offset)
-    span = source.text.span(claim.source.quote)
+    span = source.text.span_at(offset, claim.source.quote)
     if span is not None:
         registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
     findings = _verify_numbers(registered, vocabulary)
@@ -214,7 +260,7 @@ def _verify_periods(registered: RegisteredClaim, source: Source,
     from .periods import as_of_states, period_stated
 
     claim = registered.claim
-    text = claim.source.quote
+    text = claim.source.quote or ""
     if claim.source.context is not None:
         if source.text.find(claim.source.context) is None:
             return [registered.finding("source", "context", message=(
@@ -254,7 +300,7 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
     aliases = vocabulary.aliases
     claim = registered.claim
     findings = []
-    quote = normalize(claim.source.quote)
+    quote = normalize(claim.source.quote or "")
     numbers = numbers_in(quote)
     bound: list[tuple[int, str, Binding]] = []
     for point_index, point in enumerate(claim.data):
@@ -332,8 +378,11 @@ def _qualifier_problem(declared: str | None, written: str | None) -> str:
 
 
 def _quote_not_found(source: Source, claim: Claim) -> str:
+    assert claim.source.quote is not None
     offset, passage = source.text.closest(claim.source.quote)
     line, col = source.text.line_col(offset)
+    page = source.document.page_at(offset)
+    where = f"p. {page} of {source.text_path}" if page else f"{source.text_path}:{line}:{col}"
     wanted = normalize(claim.source.quote)
     start = source.text.normalized.find(passage)
     extended = source.text.normalized[start:start + len(wanted) + 40] if start >= 0 else passage
@@ -343,7 +392,7 @@ def _quote_not_found(source: Source, claim: Claim) -> str:
         mine, theirs = wanted[at:at + 12], passage[at:at + 12]
     return (
         f"claim '{claim.id}': quote not found in {source.text_path}; closest passage at "
-        f"{source.text_path}:{line}:{col}: \"{_shorten(passage)}\" (quote has \"{mine}\", "
+        f"{where}: \"{_shorten(passage)}\" (quote has \"{mine}\", "
         f"source has \"{theirs}\"); copy the passage verbatim"
     )
 

@@ -115,7 +115,8 @@ class BuildContext:
             self._claim_hashes[claim_id] = hash_json({
                 "claim": registered.claim.model_dump(mode="json"),
                 "source": source.meta.model_dump(mode="json"), "seed": source.id,
-                "at": [registered.quote_line, registered.quote_col], "quoted": registered.quoted})
+                "at": [registered.quote_line, registered.quote_col], "quoted": registered.quoted,
+                "evidence": registered.evidence})
         return self._claim_hashes[claim_id]
 
     def claim_inputs(self, claim_ids: Iterable[str]) -> dict[str, str]:

@@ -17,7 +17,8 @@ _EN = {
     "%": ("", "%"), "pp": ("", "pp"), "x": ("", "x"),
     "USD": ("$", ""), "USD m": ("$", "m"), "USD bn": ("$", "bn"), "USD tn": ("$", "tn"),
     "USD 100m": ("$", "bn"), "EUR bn": ("€", "bn"), "RMB": ("RMB", ""), "RMB m": ("RMB", "m"),
-    "RMB bn": ("RMB", "bn"), "RMB 100m": ("RMB", "bn"),
+    "RMB bn": ("RMB", "bn"), "RMB 100m": ("RMB", "bn"), "HKD": ("HK$", ""),
+    "HKD bn": ("HK$", "bn"),
     "count": ("", ""), "k": ("", "k"), "m": ("", "m"), "bn": ("", "bn"),
     "10k": ("", "m"), "100m": ("", "bn"), "rank": ("No. ", ""), "year": ("", ""),
 }
@@ -26,6 +27,7 @@ _ZH = {
     "USD": ("", " 美元"), "USD m": ("", " 万美元"), "USD bn": ("", " 亿美元"),
     "USD tn": ("", " 万亿美元"), "USD 100m": ("", " 亿美元"), "EUR bn": ("", " 亿欧元"), "RMB": ("", " 元"),
     "RMB m": ("", " 万元"), "RMB bn": ("", " 亿元"), "RMB 100m": ("", " 亿元"),
+    "HKD": ("", " 港元"), "HKD bn": ("", " 亿港元"),
     "count": ("", ""), "k": ("", " 千"), "m": ("", " 万"), "bn": ("", " 亿"),
     "10k": ("", " 万"), "100m": ("", " 亿"), "rank": ("第 ", " 名"), "year": ("", " 年"),
 }
@@ -35,7 +37,7 @@ _RESCALE = {
     ("en", "100m"): Decimal("0.1"),
     ("zh", "USD bn"): Decimal(10), ("zh", "EUR bn"): Decimal(10), ("zh", "RMB bn"): Decimal(10),
     ("zh", "bn"): Decimal(10), ("zh", "m"): Decimal(100), ("zh", "USD m"): Decimal(100),
-    ("zh", "RMB m"): Decimal(100),
+    ("zh", "RMB m"): Decimal(100), ("zh", "HKD bn"): Decimal(10),
 }
 
 

@@ -28,6 +28,7 @@ EN = {
     "later_note": " (a later note)",
     "colon": ": ", "tier_company": "Company (primary)", "tier_broker-research": "Broker research",
     "tier_news-digest": "News digest (secondary)", "tier_data-vendor": "Data vendor",
+    "tier_house": "House model (estimates)", "page_place": "p. {n}",
     # client email
     "email_rating": "Rating: {rating}", "email_previous": " (previous: {previous})",
     "email_key_points": "Key points:",
@@ -107,6 +108,7 @@ ZH = {
     "later_note": "（后续报告）",
     "colon": "：", "tier_company": "公司（一手）", "tier_broker-research": "券商研究",
     "tier_news-digest": "新闻摘要（二手）", "tier_data-vendor": "数据供应商",
+    "tier_house": "本机构模型（估计）", "page_place": "第 {n} 页",
     "email_rating": "评级：{rating}", "email_previous": "（上次评级：{previous}）",
     "email_key_points": "投资要点：",
     "email_personal": "附件 PDF 为贵机构专属副本，请勿转发。",

@@ -38,7 +38,7 @@ class ClaimFilter:
         if self.kind and claim.kind != self.kind:
             return False
         if self.query:
-            haystack = f"{claim.id}\n{claim.text}\n{claim.source.quote}".casefold()
+            haystack = f"{claim.id}\n{claim.text}\n{claim.source.quote or ''}".casefold()
             return all(word in haystack for word in self.query.casefold().split())
         return True
 

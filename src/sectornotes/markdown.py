@@ -46,7 +46,7 @@ class Citations:
 
     def quote(self, claim_id: str) -> str:
         registered = self.registry.claims[claim_id]
-        return registered.quoted or registered.claim.source.quote
+        return registered.quoted or registered.claim.source.quote or ""
 
     def cited(self) -> list[RegisteredClaim]:
         return [self.registry.claims[claim_id] for claim_id in self.order]

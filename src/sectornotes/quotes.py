@@ -70,6 +70,27 @@ class SourceText:
         start = self.normalized.find(normalize(quote))
         return None if start < 0 or not quote.strip() else self._origin[start]
 
+    def find_all(self, quote: str) -> list[int]:
+        """Offsets in the original text of every occurrence of the quote."""
+        wanted = normalize(quote)
+        if not wanted:
+            return []
+        found, start = [], self.normalized.find(wanted)
+        while start >= 0:
+            found.append(self._origin[start])
+            start = self.normalized.find(wanted, start + 1)
+        return found
+
+    def span_at(self, offset: int, quote: str) -> tuple[int, int] | None:
+        """(start, end) of the occurrence of the quote starting at an original offset."""
+        wanted = normalize(quote)
+        start = self.normalized.find(wanted)
+        while start >= 0:
+            if self._origin[start] == offset:
+                return offset, self._origin[start + len(wanted) - 1] + 1
+            start = self.normalized.find(wanted, start + 1)
+        return None
+
     def paragraph(self, line: int) -> int:
         """Which paragraph (a run of non-empty lines) a 1-based line is in, counted from 1.
 

@@ -248,18 +248,18 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
     first_with_quote: dict[tuple[str, str], int] = {}
     for number, registered in enumerate(citations.cited(), start=1):
         source: Source = registry.sources[registered.source_id]
-        key = (source.id, normalize(registered.claim.source.quote))
+        key = (source.id, normalize(registered.quoted or registered.claim.source.quote or ""))
         same_as = first_with_quote.setdefault(key, number)
         endnotes.append({
             "same_as": same_as if same_as != number else None,
             "number": number, "id": registered.id, "text": registered.claim.text,
-            "quote": registered.quoted or registered.claim.source.quote,
+            "quote": registered.quoted or registered.claim.source.quote or "",
             "title": source.meta.title,
             "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
             "publisher": source.meta.publisher_in(language),
             "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
-            "place": text(language, "paragraph", n=source.text.paragraph(registered.quote_line)),
+            "place": reader_place(registered, source, language),
             "tier": text(language, f"tier_{source.meta.reader_tier()}"),
             # MAR: facts, estimates and opinions, and whose they are, are marked as such.
             "kind": text(language, f"kind_{registered.claim.kind}"),
@@ -279,25 +279,118 @@ def _rating_tables(house: House, language: str) -> list[dict]:
 
 
 def render_source(project: Project, source: Source, registry: ClaimRegistry) -> Rendered:
-    """The source text with every quoted passage highlighted and anchored by claim id."""
+    """The source with every quoted passage highlighted and anchored by claim id: its text
+    (a text or a web page), its quoted pages as images (a PDF), or the region around each
+    cited cell (a spreadsheet)."""
     claims = [r for r in registry.claims.values() if r.source_id == source.id]
+    document = source.document
     spans = {}
     for registered in claims:
-        span = source.text.span(registered.claim.source.quote)
+        quote = registered.claim.source.quote
+        offsets = document.occurrences(quote) if quote else []
+        start = next((o for o in offsets if document.page_at(o) == registered.page), None) \
+            if registered.page else (offsets[0] if offsets else None)
+        span = document.text.span_at(start, quote) if start is not None and quote else None
         if span:
             spans[registered.id] = span
-    boundaries = sorted({0, len(source.text.text), *[p for s in spans.values() for p in s]})
+    context: dict = {"segments": [], "pages": [], "regions": []}
+    if document.kind == "pdf":
+        context["pages"] = _page_images(project, source, spans)
+    elif document.kind == "sheet":
+        context["regions"] = _cell_regions(source, claims)
+    else:
+        context["segments"] = _segments(document.text.text, spans)
+    language = source.meta.language
+    environment = template_environment(project)
+    html = environment.get_template("source.html").render(
+        source=source, meta=source.meta, labels=strings(language), kind=document.kind,
+        file_name=project.relative(project.seeds_dir / Path(document.path).name),
+        claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col,
+                 "place": _place_label(r, document, language)} for r in claims],
+        language=language, date=format_date(source.meta.date, language), version=__version__,
+        **context)
+    return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
+
+
+def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[dict]:
+    boundaries = sorted({0, len(text), *[p for s in spans.values() for p in s]})
     segments = []
     for start, end in zip(boundaries, boundaries[1:], strict=False):
         covering = [cid for cid, (s, e) in spans.items() if s <= start and end <= e]
         anchors = [cid for cid, (s, _) in spans.items() if s == start]
-        segments.append({"text": source.text.text[start:end], "claims": covering,
-                         "anchors": anchors})
-    language = source.meta.language
-    environment = template_environment(project)
-    html = environment.get_template("source.html").render(
-        source=source, meta=source.meta, segments=segments, labels=strings(language),
-        claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col}
-                for r in claims],
-        language=language, date=format_date(source.meta.date, language), version=__version__)
-    return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
+        segments.append({"text": text[start:end], "claims": covering, "anchors": anchors})
+    return segments
+
+
+def _page_images(project: Project, source: Source, spans: dict[str, tuple[int, int]]
+                 ) -> list[dict]:
+    import base64
+
+    from .documents import pdf_page_images
+
+    path = project.seeds_dir / Path(source.document.path).name
+    pages, anchored = [], set()
+    for image in pdf_page_images(path, source.document, spans):
+        boxes = []
+        for claim, left, top, width, height in image.boxes:
+            boxes.append({"claim": claim, "anchor": claim not in anchored,
+                          "style": f"left:{left:.2f}%;top:{top:.2f}%;width:{width:.2f}%;"
+                                   f"height:{height:.2f}%"})
+            anchored.add(claim)
+        pages.append({
+            "number": image.number, "aspect": 100 * image.height / image.width,
+            "src": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
+            "boxes": boxes})
+    return pages
+
+
+def _cell_regions(source: Source, claims: list) -> list[dict]:
+    """For each claim, the cells around the ones it cites (3 rows and columns each way)."""
+    from .cells import locate
+    from .documents import column_letter, split_reference
+
+    regions = []
+    for registered in claims:
+        for point in registered.claim.data:
+            found = locate(source, point) if point.derived is None else "derived"
+            if isinstance(found, str):
+                continue
+            sheet, reference = found
+            where = split_reference(reference)
+            if where is None:
+                continue
+            row, column = where
+            rows = range(max(1, row - 3), min(sheet.max_row, row + 3) + 1)
+            columns = range(max(1, column - 3), min(sheet.max_column, column + 3) + 1)
+            header_columns = [1] if 1 not in columns else []
+            regions.append({
+                "claim": registered.id, "sheet": sheet.name, "cell": reference,
+                "columns": [column_letter(c) for c in [*header_columns, *columns]],
+                "rows": [{"number": r, "cells": [
+                    {"text": _cell_text(sheet.cell(f"{column_letter(c)}{r}")),
+                     "current": (r, c) == (row, column)}
+                    for c in [*header_columns, *columns]]} for r in rows]})
+    return regions
+
+
+def _cell_text(cell) -> str:
+    from .cells import _as_shown
+
+    return "" if cell is None or cell.value is None else _as_shown(cell)
+
+
+def _place_label(registered, document, language: str) -> str:
+    if document.kind == "sheet" or registered.page:
+        cells = registered.evidence.get("cells") or {}
+        return ", ".join(cells) if cells else text(language, "page_place", n=registered.page)
+    return f"{registered.quote_line}:{registered.quote_col}"
+
+
+def reader_place(registered, source: Source, language: str) -> str:
+    """Where in its source a claim is, for readers: '¶ 4', 'p. 12' or 'Model!D14'."""
+    if source.document.kind == "sheet":
+        cells = registered.evidence.get("cells") or {}
+        return ", ".join(cells) if cells else ""
+    if registered.page:
+        return text(language, "page_place", n=registered.page)
+    return text(language, "paragraph", n=source.text.paragraph(registered.quote_line))

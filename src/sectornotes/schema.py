@@ -76,6 +76,15 @@ class DataPoint(Strict):
                         "fiscal FY2025 / FY2025-Q3 / FY2025-H1, or a span A/B.")
     unit: Unit = Field(description="Unit; decides how the number must be written in the quote.")
     value: float | None = Field(None, description="The number, as written in the quote.")
+    cell: str | None = Field(None, pattern=r"^(?:[^!]{1,100}!)?\$?[A-Za-z]{1,3}\$?\d{1,7}$",
+                             description="Spreadsheet sources: the cell holding the value, "
+                             "'Sheet!D14' or 'D14' (first sheet).")
+    row: str | None = Field(None, description="Spreadsheet sources: the label of the row "
+                            "holding the value (with 'column').")
+    column: str | None = Field(None, description="Spreadsheet sources: the header of the "
+                               "column holding the value (with 'row'), e.g. FY2025E.")
+    sheet: str | None = Field(None, description="Spreadsheet sources: the sheet of 'row' and "
+                              "'column' (default: the first).")
     low: float | None = Field(None, description="Lower end of a range such as '$60-65 billion'.")
     high: float | None = Field(None, description="Upper end of a range.")
     qualifier: Literal[QUALIFIER_NAMES] | None = Field(  # type: ignore[valid-type]
@@ -147,7 +156,11 @@ class DataPoint(Strict):
 class ClaimSource(Strict):
     """Where a claim comes from."""
 
-    quote: Text = Field(description="Verbatim passage from the source text that states the claim.")
+    quote: Text | None = Field(None, description="Verbatim passage from the source document "
+                               "that states the claim (text, PDF and web sources; a "
+                               "spreadsheet is cited by cell in each data point instead).")
+    page: int | None = Field(None, ge=1, description="PDF sources: the page the quote is on "
+                             "(optional; verified when given).")
     context: str | None = Field(
         None, description="A second verbatim passage (the heading or sentence naming the "
         "period, say), verified like the quote.")
@@ -194,14 +207,19 @@ class SourceMeta(Strict):
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD), best known.")
     date_note: str | None = Field(None, description="How the date was established, if inferred.")
     language: Literal["en", "zh"] = Field(description="Language of the text: en or zh.")
-    kind: Literal["research-note", "news-digest"] = Field(description="research-note | news-digest.")
-    tier: Literal["company", "broker-research", "news-digest", "data-vendor"] | None = Field(
-        None, description="What kind of source it is for readers: company (primary), "
-        "broker-research, news-digest (secondary) or data-vendor; defaults from kind.")
+    kind: Literal["research-note", "news-digest", "company-filing", "web-page", "model",
+                  "data"] = Field(description="research-note | news-digest | company-filing | "
+                                  "web-page | model (an analyst's estimates) | data.")
+    tier: Literal["company", "broker-research", "news-digest", "data-vendor", "house"] | None = \
+        Field(None, description="What kind of source it is for readers: company (primary), "
+              "broker-research, news-digest (secondary), data-vendor or house (the house's own "
+              "model); defaults from kind.")
 
     def reader_tier(self) -> str:
         """The tier shown to readers: the declared one, else what `kind` implies."""
-        return self.tier or ("news-digest" if self.kind == "news-digest" else "broker-research")
+        return self.tier or {"news-digest": "news-digest", "web-page": "news-digest",
+                             "company-filing": "company", "model": "house",
+                             "data": "data-vendor"}.get(self.kind, "broker-research")
     digest_of: str | None = Field(None, description="For a news digest: whose report it summarises.")
     publisher_zh: str | None = Field(None, description="The publisher's name in Chinese, for "
                                      "Chinese notes (e.g. 中信证券).")

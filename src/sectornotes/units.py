@@ -27,6 +27,7 @@ class Unit:
 
 _USD = r"\$|\bUSD\b|\bUS\$|dollars?\b|美元"
 _EUR = r"€|\bEUR\b|\beuros?\b|欧元"
+_HKD = r"HK\$|\bHKD\b|Hong Kong dollars?\b|港元|港币"
 _RMB = r"\byuan\b|\bRMB\b|\bCNY\b|元|人民币|¥|￥"
 _THOUSAND = r"thousand\b|k\b|千"
 _MILLION = r"million\b|mn\b|m\b|百万"
@@ -44,6 +45,8 @@ UNITS: dict[str, Unit] = {unit.name: unit for unit in [
     Unit("USD tn", "usd", 1e12, _TRILLION, _USD, "trillions of US dollars"),
     Unit("USD 100m", "usd", 1e8, r"亿", _USD, "亿美元, hundreds of millions of US dollars"),
     Unit("EUR bn", "eur", 1e9, _BILLION, _EUR, "billions of euros"),
+    Unit("HKD", "hkd", 1, None, _HKD, "Hong Kong dollars"),
+    Unit("HKD bn", "hkd", 1e9, _BILLION, _HKD, "billions of Hong Kong dollars"),
     Unit("RMB", "rmb", 1, r"yuan\b|元", _RMB, "yuan"),
     Unit("RMB m", "rmb", 1e6, _MILLION, _RMB, "millions of yuan"),
     Unit("RMB bn", "rmb", 1e9, _BILLION, _RMB, "billions of yuan"),

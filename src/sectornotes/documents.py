@@ -1,0 +1,440 @@
+"""Source documents of every kind behind one interface.
+
+A source is a plain text (`.txt`), a PDF (`.pdf`), a saved web page (`.html`)
+or a spreadsheet (`.xlsx`, `.csv`). Whatever its kind, a `Document` gives the
+text quotes are found in, where an offset is for readers ("p. 12", "¶ 4") and
+for messages, and — for spreadsheets — the cells data points cite. Claims,
+`find`, `check` and the source pages ask the document and never branch on
+file type.
+
+Extracting a PDF, a web page or a workbook is slow next to the rest of
+`check`, so the result is cached by the file's content hash in
+build/.state/extract/ (the extractor libraries are imported only on a miss).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding
+from .quotes import SourceText
+from .yamlfile import FileProblem, read_text
+
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".html", ".xlsx", ".csv")
+EXTRACTOR_VERSION = "1"  # bump when extraction changes: cached results are then ignored
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+# The typesetter's hyphen at a line end (U+2010, U+00AD, U+2011): the word continues.
+_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])[\u2010\u00ad\u2011][ \t\r]*\n[ \t]*(?=[^\W\d_])")
+# A hard hyphen at a line end ("AI-\nrelated"): the hyphen stays, the break goes.
+_HARD_BREAK = re.compile(r"(?<=\w)-[ \t\r]*\n[ \t]*(?=\w)")
+
+
+@dataclass
+class Cell:
+    """One spreadsheet cell as `check` sees it."""
+
+    value: Any  # number, text or None (a formula saved without its value is None)
+    number_format: str = "General"
+    formula: bool = False
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook (a CSV file is one sheet): cells by 'B14' reference."""
+
+    name: str
+    cells: dict[str, Cell]
+    max_row: int = 0
+    max_column: int = 0
+
+    def cell(self, reference: str) -> Cell | None:
+        return self.cells.get(reference.upper())
+
+    def row_of(self, label: str) -> int | None:
+        """The row whose first filled cell (in column A or B) reads `label`."""
+        wanted = " ".join(label.split()).lower()
+        for row in range(1, self.max_row + 1):
+            for column in (1, 2):
+                found = self.cells.get(f"{column_letter(column)}{row}")
+                if found is not None and found.value is not None:
+                    if " ".join(str(found.value).split()).lower() == wanted:
+                        return row
+                    break
+        return None
+
+    def column_of(self, label: str) -> int | None:
+        """The column whose header (in the first five rows) reads `label`."""
+        wanted = " ".join(label.split()).lower()
+        for row in range(1, min(self.max_row, 5) + 1):
+            for column in range(1, self.max_column + 1):
+                found = self.cells.get(f"{column_letter(column)}{row}")
+                if found is not None and " ".join(str(found.value).split()).lower() == wanted:
+                    return column
+        return None
+
+    def header_of(self, column: int) -> str | None:
+        """The text heading a column (the first text cell in its first five rows)."""
+        for row in range(1, min(self.max_row, 5) + 1):
+            found = self.cells.get(f"{column_letter(column)}{row}")
+            if found is not None and isinstance(found.value, str):
+                return found.value
+        return None
+
+    def label_of(self, row: int) -> str | None:
+        """The text labelling a row (column A, else B)."""
+        for column in (1, 2):
+            found = self.cells.get(f"{column_letter(column)}{row}")
+            if found is not None and isinstance(found.value, str):
+                return found.value
+        return None
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def split_reference(reference: str) -> tuple[int, int] | None:
+    """'D14' → (row 14, column 4); None for anything else."""
+    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", reference.strip())
+    if match is None:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+@dataclass
+class Document:
+    """A source document: its kind, the text quotes are found in, and where things are."""
+
+    kind: str  # text | pdf | html | sheet
+    path: str  # as shown in messages, e.g. seeds/x.pdf
+    text: SourceText
+    page_starts: tuple[int, ...] = ()  # pdf: offset in `text` where each page starts
+    sheets: dict[str, Sheet] = field(default_factory=dict)  # sheet: by name, in order
+    digest: str = ""
+
+    @property
+    def quotable(self) -> bool:
+        """Whether claims quote it (a spreadsheet is cited by cell instead)."""
+        return self.kind != "sheet"
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page an offset of the text is on (PDFs only)."""
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
+
+    def occurrences(self, quote: str) -> list[int]:
+        """Every offset where the quote starts."""
+        return self.text.find_all(quote)
+
+    def place(self, offset: int) -> tuple[str, int]:
+        """Where an offset is, for readers: ('page', 12) or ('paragraph', 4)."""
+        page = self.page_at(offset)
+        if page is not None:
+            return "page", page
+        line, _ = self.text.line_col(offset)
+        return "paragraph", self.text.paragraph(line)
+
+    def first_sheet(self) -> Sheet | None:
+        return next(iter(self.sheets.values()), None)
+
+
+def document_path(seeds_dir: Path, source_id: str) -> list[Path]:
+    """The document files of a source: seeds/<id>.<txt|pdf|html|xlsx|csv> that exist."""
+    return [seeds_dir / f"{source_id}{suffix}" for suffix in DOCUMENT_SUFFIXES
+            if (seeds_dir / f"{source_id}{suffix}").is_file()]
+
+
+def load_document(path: Path, display: str, cache_dir: Path | None) -> Document:
+    """Read a source document of any kind; raise FileProblem with a positioned finding."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return Document("text", display, SourceText(read_text(path, display)))
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise FileProblem(Finding(display, 1, 1, f"file is {size / 1048576:.1f} MB, over the "
+                                  f"{MAX_DOCUMENT_BYTES // 1048576} MB limit for a source"))
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    extracted = _cached(cache_dir, suffix, digest)
+    if extracted is None:
+        extracted = _EXTRACTORS[suffix](path, raw, display)
+        _store(cache_dir, suffix, digest, extracted)
+    if suffix in (".xlsx", ".csv"):
+        sheets = {name: Sheet(name, {ref: Cell(*cell) for ref, cell in data["cells"].items()},
+                              data["max_row"], data["max_column"])
+                  for name, data in extracted["sheets"].items()}
+        return Document("sheet", display, SourceText(extracted["text"]), sheets=sheets,
+                        digest=digest)
+    return Document("pdf" if suffix == ".pdf" else "html", display,
+                    SourceText(extracted["text"]), tuple(extracted.get("page_starts", ())),
+                    digest=digest)
+
+
+def _cached(cache_dir: Path | None, suffix: str, digest: str) -> dict[str, Any] | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads((cache_dir / f"{digest}{suffix}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == EXTRACTOR_VERSION else None
+
+
+def _store(cache_dir: Path | None, suffix: str, digest: str, data: dict[str, Any]) -> None:
+    if cache_dir is None:
+        return
+    from .atomic import write_text_atomic
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(cache_dir / f"{digest}{suffix}.json",
+                          json.dumps({**data, "version": EXTRACTOR_VERSION}, ensure_ascii=False))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def pdf_pages(path: Path | bytes) -> list[tuple[str, list[int]]]:
+    """Each page's text as the PDF engine reads it, with its engine char index per char."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    pages = []
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            pages.append((text, list(range(len(text)))))
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return pages
+
+
+def normalize_pdf_text(text: str) -> tuple[str, list[int]]:
+    """A page's text for matching, with the index in `text` of each kept character.
+
+    Line ends become '\\n'; a typesetter's hyphen at a line end is removed with the break
+    ('peri‐\\nod' → 'period'); a hard hyphen keeps itself but loses the break
+    ('AI-\\nrelated' → 'AI-related'); control characters go.
+    """
+    return _without(text, [_SOFT_BREAK, _HARD_BREAK])
+
+
+def _without(text: str, patterns: list[re.Pattern[str]]) -> tuple[str, list[int]]:
+    keep = [True] * len(text)
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            start = match.start() + (1 if pattern is _HARD_BREAK else 0)
+            for index in range(start, match.end()):
+                keep[index] = False
+    for index, char in enumerate(text):
+        # '\r' goes ('\r\n' line ends), as do other control characters
+        if (ord(char) < 32 and char not in "\n\t") or char in "\ufffe\uffff":
+            keep[index] = False
+    kept = [i for i, flag in enumerate(keep) if flag]
+    return "".join(text[i] for i in kept), kept
+
+
+def _extract_pdf(path: Path, raw: bytes, display: str) -> dict[str, Any]:
+    try:
+        pages = pdf_pages(raw)
+    except Exception as error:  # pdfium raises its own PdfiumError for damaged files
+        raise FileProblem(Finding(display, 1, 1, f"cannot read this PDF ({error}); export it "
+                                  "again, or replace it with a copy that opens")) from None
+    parts, starts, offset = [], [], 0
+    for page_text, _ in pages:
+        clean, _ = normalize_pdf_text(page_text)
+        starts.append(offset)
+        parts.append(clean)
+        offset += len(clean) + 2  # pages are separated by a blank line
+    text = "\n\n".join(parts)
+    if not text.strip():
+        raise FileProblem(Finding(display, 1, 1, (
+            f"this PDF has no text layer ({len(pages)} page(s) of images, e.g. a scan); "
+            "quotes cannot be verified against it. Use a PDF with text, or the publisher's "
+            "text version (sectornotes does no OCR)")))
+    return {"text": text, "page_starts": starts}
+
+
+# ---------------------------------------------------------------- web pages
+
+
+def _extract_html(path: Path, raw: bytes, display: str) -> dict[str, Any]:
+    import trafilatura
+
+    html = raw.decode("utf-8", errors="replace")
+    text = trafilatura.extract(html, include_comments=False, include_tables=True,
+                               favor_recall=True, deduplicate=False)
+    if not text or not text.strip():
+        raise FileProblem(Finding(display, 1, 1, "no readable text found in this web page; "
+                                  "save the article page itself (File > Save page as, "
+                                  "HTML only)"))
+    # One paragraph per line in the extract: a blank line between them for ¶ numbers.
+    return {"text": "\n\n".join(line.strip() for line in text.splitlines() if line.strip())}
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+
+def _extract_xlsx(path: Path, raw: bytes, display: str) -> dict[str, Any]:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    try:
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, read_only=False)
+        values = openpyxl.load_workbook(io.BytesIO(raw), data_only=True, read_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FileProblem(Finding(display, 1, 1, f"cannot read this workbook ({error}); save "
+                                  "it again as .xlsx")) from None
+    sheets: dict[str, Any] = {}
+    lines = []
+    for sheet in formulas.worksheets:
+        cached = values[sheet.title]
+        cells: dict[str, list[Any]] = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                is_formula = isinstance(cell.value, str) and cell.value.startswith("=")
+                value = cached[cell.coordinate].value if is_formula else cell.value
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()
+                cells[cell.coordinate] = [value, cell.number_format or "General", is_formula]
+        sheets[sheet.title] = {"cells": cells, "max_row": sheet.max_row,
+                               "max_column": sheet.max_column}
+        lines.append(_sheet_text(sheet.title, cells))
+    return {"sheets": sheets, "text": "\n\n".join(lines)}
+
+
+def _extract_csv(path: Path, raw: bytes, display: str) -> dict[str, Any]:
+    import csv
+    import io
+
+    text = read_text(path, display)
+    rows = list(csv.reader(io.StringIO(text)))
+    cells: dict[str, list[Any]] = {}
+    for row_index, row in enumerate(rows, start=1):
+        for column_index, written in enumerate(row, start=1):
+            if not written.strip():
+                continue
+            value: Any = written.strip()
+            try:
+                value = float(value.replace(",", "")) if re.fullmatch(
+                    r"[+-]?[\d,]*\.?\d+", value) else value
+            except ValueError:
+                pass
+            cells[f"{column_letter(column_index)}{row_index}"] = [value, "General", False]
+    name = path.stem
+    return {"sheets": {name: {"cells": cells, "max_row": len(rows),
+                              "max_column": max((len(r) for r in rows), default=0)}},
+            "text": _sheet_text(name, cells)}
+
+
+def _sheet_text(name: str, cells: dict[str, list[Any]]) -> str:
+    """A sheet as text for `find`: one line per row, 'B14: value' per cell."""
+    by_row: dict[int, list[str]] = {}
+    for reference, (value, _, _) in cells.items():
+        where = split_reference(reference)
+        if where is not None and value is not None:
+            by_row.setdefault(where[0], []).append(f"{reference}: {value}")
+    return "\n".join([f"[{name}]"] + ["  ".join(by_row[r]) for r in sorted(by_row)])
+
+
+_EXTRACTORS = {".pdf": _extract_pdf, ".html": _extract_html, ".xlsx": _extract_xlsx,
+               ".csv": _extract_csv}
+
+
+# ---------------------------------------------------------------- pictures of quoted pages
+
+
+@dataclass
+class PageImage:
+    """A PDF page drawn as an image, with the boxes of the passages quoted on it."""
+
+    number: int
+    png: bytes
+    width: float  # points
+    height: float
+    boxes: list[tuple[str, float, float, float, float]]  # claim id, left, top, width, height (%)
+
+
+def pdf_page_images(path: Path, document: Document,
+                    spans: dict[str, tuple[int, int]], scale: float = 1.4) -> list[PageImage]:
+    """The pages holding quoted passages, each with a box per line of each passage.
+
+    `spans` are (start, end) offsets of quotes in `document.text`; they are mapped back
+    to the PDF engine's characters, whose boxes give the passage's real position.
+    """
+    import io
+
+    import pypdfium2 as pdfium
+
+    wanted: dict[int, list[tuple[str, int, int]]] = {}
+    for claim_id, (start, end) in spans.items():
+        first, last = document.page_at(start), document.page_at(max(start, end - 1))
+        for page in range(first or 1, (last or 1) + 1):
+            page_start = document.page_starts[page - 1]
+            wanted.setdefault(page, []).append(
+                (claim_id, max(start, page_start) - page_start, end - page_start))
+    images = []
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for number in sorted(wanted):
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            _, kept = normalize_pdf_text(textpage.get_text_range())
+            boxes = []
+            for claim_id, start, end in wanted[number]:
+                chars = [textpage.get_charbox(kept[i], loose=True)
+                         for i in range(start, min(end, len(kept)))
+                         if not textpage.get_text_range(kept[i], 1).isspace()]
+                for left, bottom, right, top in _line_boxes(chars):
+                    boxes.append((claim_id, 100 * left / width, 100 * (height - top) / height,
+                                  100 * (right - left) / width, 100 * (top - bottom) / height))
+            buffer = io.BytesIO()
+            page.render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
+            images.append(PageImage(number, buffer.getvalue(), width, height, boxes))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return images
+
+
+def _line_boxes(chars: list[tuple[float, float, float, float]]
+                ) -> list[tuple[float, float, float, float]]:
+    """Character boxes (left, bottom, right, top) merged into one box per line."""
+    lines: list[list[float]] = []
+    for left, bottom, right, top in chars:
+        if lines and abs(lines[-1][1] - bottom) < 0.5 * (top - bottom + 1) and \
+                left >= lines[-1][0] - 1:
+            line = lines[-1]
+            line[0], line[1] = min(line[0], left), min(line[1], bottom)
+            line[2], line[3] = max(line[2], right), max(line[3], top)
+        else:
+            lines.append([left, bottom, right, top])
+    pad = 1.5
+    return [(a - pad, b - pad, c + pad, d + pad) for a, b, c, d in lines]
