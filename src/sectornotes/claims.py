@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .documents import DOCUMENT_SUFFIXES, Document, document_path, load_document
 from .findings import Finding, did_you_mean
 from .numbers import numbers_in
 from .project import Project
-from .documents import DOCUMENT_SUFFIXES, Document, document_path, load_document
 from .quotes import SourceText, first_difference, normalize, word_difference
 from .schema import Claim, SeedFile, SourceMeta
 from .yamlfile import FileProblem, YamlDocument
