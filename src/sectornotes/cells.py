@@ -79,8 +79,9 @@ def verify_cells(registered: RegisteredClaim, source: Source) -> list[Finding]:
         where = f"{sheet.name}!{reference}"
         problem = _cell_problem(sheet, reference, point, claim.kind, source.text_path)
         if problem:
-            findings.append(registered.finding("data", index, key, message=(
-                f"claim '{claim.id}' data[{index}]: {where} {problem}")))
+            field_name, text = problem
+            findings.append(registered.finding("data", index, field_name or key, message=(
+                f"claim '{claim.id}' data[{index}]: {where} {text}")))
             continue
         cell = sheet.cell(reference)
         assert cell is not None
@@ -112,40 +113,43 @@ def _as_shown(cell: Cell) -> str:
 
 
 def _cell_problem(sheet: Sheet, reference: str, point: DataPoint, kind: str,
-                  path: str) -> str | None:
+                  path: str) -> tuple[str, str] | None:
+    """(the data point's field to point at, or '' for its cell reference; what is wrong)."""
     if split_reference(reference) is None:
-        return "is not a cell reference (e.g. D14)"
+        return "", "is not a cell reference (e.g. D14)"
     cell = sheet.cell(reference)
     if cell is None:
-        return f"is empty in {path}; cite the cell that holds the value"
+        return "", f"is empty in {path}; cite the cell that holds the value"
     if cell.formula and cell.value is None:
-        return (f"is a formula saved without its value in {path}; open the workbook in Excel "
-                "or LibreOffice, recalculate and save it, so the value is stored")
+        return "", (f"is a formula saved without its value in {path}; open the workbook in "
+                    "Excel or LibreOffice, recalculate and save it, so the value is stored")
     if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
-        return f"holds text ({str(cell.value)[:40]!r}), not a number"
+        return "", f"holds text ({str(cell.value)[:40]!r}), not a number"
     value = Decimal(repr(float(cell.value)))
     percent_format = "%" in cell.number_format
     if percent_format:
         if point.unit != "%":
-            return f"is formatted as a percentage; the data point's unit is '%', not '{point.unit}'"
+            return "unit", (f"is formatted as a percentage; the data point's unit is '%', not "
+                            f"'{point.unit}'")
         value *= 100
     currency = next((unit for symbol, unit in _FORMAT_CURRENCIES
                      if symbol in cell.number_format), None)
     if currency and not point.unit.startswith(currency):
-        return f"is formatted in {currency}; the data point's unit is '{point.unit}'"
+        return "unit", f"is formatted in {currency}; the data point's unit is '{point.unit}'"
     expected = point.value if point.value is not None else point.low
     if expected is None:
-        return "is cited, but the data point has no value"
+        return "value", "is cited, but the data point has no value"
     written = Decimal(repr(expected))
     places = max(0, -written.as_tuple().exponent)  # type: ignore[operator]
     if value.quantize(Decimal(1).scaleb(-places)) != written.quantize(Decimal(1).scaleb(-places)):
-        return (f"holds {_plain(value)}, not {_plain(written)}"
-                + (f" (to {places} decimal place(s): {_plain(round(value, places))})"
-                   if places else ""))
+        return "value", (f"holds {_plain(value)}, not {_plain(written)}"
+                         + (f" (to {places} decimal place(s): {_plain(round(value, places))})"
+                            if places else ""))
     return _header_problem(sheet, reference, point, kind)
 
 
-def _header_problem(sheet: Sheet, reference: str, point: DataPoint, kind: str) -> str | None:
+def _header_problem(sheet: Sheet, reference: str, point: DataPoint,
+                    kind: str) -> tuple[str, str] | None:
     where = split_reference(reference)
     assert where is not None
     header = sheet.header_of(where[1])
@@ -156,12 +160,13 @@ def _header_problem(sheet: Sheet, reference: str, point: DataPoint, kind: str) -
     year = year if len(year) == 4 else f"20{year}"
     period = f"FY{year}" if fiscal else year
     if point.period.split("-")[0] != period:
-        return (f"is in the column headed '{header}' ({period}), but the data point's period "
-                f"is {point.period}")
+        return "period", (f"is in the column headed '{header}' ({period}), but the data "
+                          f"point's period is {point.period}")
     if status in ("E", "F") and kind not in ("estimate", "forecast"):
-        return f"is in an estimate column ('{header}'); the claim's kind is estimate or forecast"
+        return "", (f"is in an estimate column ('{header}'); the claim's kind is estimate or "
+                    "forecast")
     if status == "A" and kind in ("estimate", "forecast"):
-        return f"is in an actuals column ('{header}'); the claim's kind is fact"
+        return "", f"is in an actuals column ('{header}'); the claim's kind is fact"
     return None
 
 

@@ -26,6 +26,7 @@ class Match:
     sentence: str
     line: int
     col: int
+    page: int | None = None  # PDF sources
 
 
 def find_in_sources(registry: ClaimRegistry, text: str, limit: int = 20) -> list[Match]:
@@ -33,14 +34,18 @@ def find_in_sources(registry: ClaimRegistry, text: str, limit: int = 20) -> list
     wanted = normalize(text).casefold()
     matches = []
     for source in registry.sources.values():
+        if not source.document.quotable:
+            continue  # a spreadsheet is cited by cell, not by quote
         original = source.text.text
         start = 0
         for piece in _SENTENCE_BREAK.split(original):
             offset = original.find(piece, start)
             start = offset + len(piece)
             if wanted and wanted in normalize(piece).casefold():
-                line, col = source.text.line_col(offset + len(piece) - len(piece.lstrip()))
-                matches.append(Match(source, " ".join(piece.split()), line, col))
+                at = offset + len(piece) - len(piece.lstrip())
+                line, col = source.text.line_col(at)
+                matches.append(Match(source, " ".join(piece.split()), line, col,
+                                     source.document.page_at(at)))
                 if len(matches) >= limit:
                     return matches
     return matches
@@ -59,7 +64,9 @@ def skeleton(match: Match) -> str:
     """YAML for a new claim quoting the sentence, with one data point per number."""
     sentence = match.sentence
     quote = sentence.replace("\\", "\\\\").replace('"', '\\"')
-    lines = [f"# {match.source.text_path}:{match.line}:{match.col}",
+    where = (f"{match.source.text_path} p. {match.page}" if match.page
+             else f"{match.source.text_path}:{match.line}:{match.col}")
+    lines = [f"# {where}",
              "  - id: new-claim-id", "    text: TODO one sentence in your words",
              "    kind: fact"]
     data = []
@@ -75,7 +82,10 @@ def skeleton(match: Match) -> str:
                     f"unit: {_yaml_unit(unit)}}}")
     if data:
         lines += ["    data:", *data]
-    lines += ["    source:", f'      quote: "{quote}"', "    tags: []"]
+    lines += ["    source:", f'      quote: "{quote}"']
+    if match.page:
+        lines.append(f"      page: {match.page}")
+    lines.append("    tags: []")
     return "\n".join(lines)
 
 

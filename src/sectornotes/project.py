@@ -107,9 +107,6 @@ class Project:
     def series_csv_path(self, series_id: str) -> Path:
         return self.seeds_dir / f"{series_id}.csv"
 
-    def seed_text_path(self, source_id: str) -> Path:
-        return self.seeds_dir / f"{source_id}.txt"
-
     def figure_files(self) -> list[Path]:
         return _sorted_yaml(self.figures_dir, self)
 
@@ -149,7 +146,15 @@ def content_digest(paths: list[Path], salt: str = "") -> str:
 
 
 def _is_series(yaml_path: Path) -> bool:
-    return yaml_path.with_suffix(".csv").is_file() and not yaml_path.with_suffix(".txt").exists()
+    """A series' YAML describes it under 'series:'; a spreadsheet source's under 'source:'."""
+    import re
+
+    if not yaml_path.with_suffix(".csv").is_file():
+        return False
+    try:
+        return re.search(r"(?m)^series:", yaml_path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _sorted_yaml(folder: Path, project: Project) -> list[Path]:

@@ -188,7 +188,8 @@ class Claim(Strict):
         description="fact | estimate | forecast | opinion."
     )
     data: list[DataPoint] = Field(default_factory=list, description="Numbers the claim states.")
-    source: ClaimSource = Field(description="The quote proving the claim.")
+    source: ClaimSource = Field(default_factory=ClaimSource, description="The quote proving "
+                                "the claim (a spreadsheet's claims cite cells instead).")
     tags: list[KebabId] = Field(default_factory=list, description="Sector and theme tags.")
     disagrees_with: list[KebabId] = Field(
         default_factory=list,
