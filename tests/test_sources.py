@@ -12,7 +12,7 @@ from sectornotes.engine import build
 from sectornotes.model import load_project
 from sectornotes.project import Project
 
-from .conftest import edit_file, snapshot
+from .conftest import edit_file, replaced, snapshot
 from .sourcefiles import (
     FILING_PDF_BODY,
     MODEL_CACHED,
@@ -109,11 +109,9 @@ analysts: [lin-mei]
 sections:
   - heading: Results
     body: |
-      Revenue grew {example-revenue-2024} [@example-revenue-2024] and margin reached 40.1% [@example-margin-2024]. We see {example-eps-2025e} of EPS [@example-eps-2025e].
+      Revenue grew {example-revenue-2024} [@example-revenue-2024] and margin reached 40.1%
+      [@example-margin-2024]. We see {example-eps-2025e} of EPS [@example-eps-2025e].
 """
-
-FISCAL = {"house.yaml": None}  # placeholder: house comes from make_project
-
 
 def files(**overrides: object) -> dict[str, object]:
     base: dict[str, object] = {
@@ -170,7 +168,7 @@ def test_a_pdf_quote_that_is_not_there_names_the_closest_page(sources_project):
 
 def test_a_pdf_without_a_text_layer_is_a_clear_error(make_project):
     root = make_project({"seeds/scan.pdf": pdf_from_html(SCANNED_BODY),
-                         "seeds/scan.yaml": FILING_YAML.replace("example-", "scan-")})
+                         "seeds/scan.yaml": replaced(FILING_YAML, "example-", "scan-", count=0)})
     assert "seeds/scan.pdf:1:1: error: this PDF has no text layer (1 page(s) of images, e.g. a " \
         "scan); quotes cannot be verified against it. Use a PDF with text, or the publisher's " \
         "text version (sectornotes does no OCR)" in errors(root)
@@ -178,7 +176,7 @@ def test_a_pdf_without_a_text_layer_is_a_clear_error(make_project):
 
 def test_a_corrupt_pdf_and_a_corrupt_workbook_are_clear_errors(make_project):
     root = make_project({"seeds/broken.pdf": b"%PDF-1.7\nnot really a pdf\n",
-                         "seeds/broken.yaml": FILING_YAML.replace("example-", "broken-"),
+                         "seeds/broken.yaml": replaced(FILING_YAML, "example-", "broken-", count=0),
                          "seeds/model.xlsx": b"PK\x03\x04 truncated",
                          "seeds/model.yaml": MODEL_YAML})
     found = errors(root)
