@@ -378,21 +378,30 @@ def draw_history_chart(main: list[tuple[Any, float]], main_name: str,
                        events: list[tuple[Any, str]], style: ChartStyle) -> bytes:
     """A price (or index) line rebased to 100, its benchmark beside it, and a marker with
     the new rating (and target) at every rating or target change; SVG bytes."""
+    lines = [(main_name, main)] + ([(benchmark_name, benchmark)] if benchmark else [])
+    return draw_performance(lines, events, style)
+
+
+def draw_performance(lines: list[tuple[str, list[tuple[Any, float]]]],
+                     events: list[tuple[Any, str]], style: ChartStyle) -> bytes:
+    """Series rebased to 100 on a date axis (the first is the subject, the rest its
+    benchmarks), with a labelled marker on the subject at each event; SVG bytes."""
     import matplotlib.dates as mdates
 
     palette = _apply_style(style)
     chart, axes = plt.subplots(figsize=(6.3, 2.5))
-    for points, name, color in ((main, main_name, palette[0]),
-                                (benchmark, benchmark_name, palette[4 % len(palette)])):
+    colors = [palette[0]] + [palette[(4 + i) % len(palette)] for i in range(len(lines) - 1)]
+    main = lines[0][1] if lines else []
+    for (name, points), color in zip(lines, colors, strict=True):
         if not points:
             continue
-        base = points[0][1]
-        axes.plot([day for day, _ in points], [100 * value / base for _, value in points],
+        axes.plot([day for day, _ in points], [100 * value / points[0][1]
+                                               for _, value in points],
                   color=color, linewidth=1.0, label=name)
     if main:
         base = main[0][1]
         by_day = dict(main)
-        for day, label in events:
+        for index, (day, label) in enumerate(sorted(events)):
             # the rating applies from its date: mark the last close on or before it
             known = [d for d in by_day if d <= day]
             if not known:
@@ -401,10 +410,14 @@ def draw_history_chart(main: list[tuple[Any, float]], main_name: str,
             level = 100 * by_day[at] / base
             axes.plot([at], [level], marker="v", color=palette[1 % len(palette)],
                       markersize=6, zorder=3)
-            axes.annotate(label, (at, level), textcoords="offset points", xytext=(0, 7),
+            # alternate heights so that labels of nearby events do not overlap
+            axes.annotate(label, (at, level), textcoords="offset points",
+                          xytext=(0, 7 + 10 * (index % 2)),
                           ha="center", fontsize=style.label_size,
                           color=palette[1 % len(palette)])
-    axes.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    span_days = (main[-1][0] - main[0][0]).days if len(main) > 1 else 0
+    axes.xaxis.set_major_locator(mdates.MonthLocator(
+        bymonth=(1, 7) if span_days > 500 else (1, 4, 7, 10)))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     axes.set_ylabel("Rebased (start = 100)")
     axes.margins(y=0.18)

@@ -20,6 +20,7 @@ from .yamlfile import FileProblem, YamlDocument
 
 if TYPE_CHECKING:
     from .meaning import Binding
+    from .series import Series
 
 # Shorter passages ("e", "5%") occur by chance and prove nothing.
 MIN_QUOTE_CHARACTERS = 6
@@ -78,6 +79,7 @@ class ClaimRegistry:
     claims: dict[str, RegisteredClaim] = field(default_factory=dict)
     invalid: set[str] = field(default_factory=set)  # claims that failed verification
     fiscal_year_ends: dict[str, str] = field(default_factory=dict)  # entity → MM-DD
+    series: dict[str, Series] = field(default_factory=dict)  # price and index series by id
 
     def get(self, claim_id: str) -> RegisteredClaim | None:
         return self.claims.get(claim_id)

@@ -133,6 +133,10 @@ def period_start(period: str, fiscal_year_end: str | None = None) -> dt.date:
 
 def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
     """Ids of the claims whose numbers the figure shows, without repeats."""
+    if figure.kind in ("performance", "coverage"):
+        from .exhibits import exhibit_claim_ids
+
+        return exhibit_claim_ids(figure)
     return list(dict.fromkeys(p.claim_id for p in filtered_points(figure, registry)))
 
 
@@ -142,6 +146,11 @@ def check_figures(project: Project, figures: dict[str, LoadedFigure],
     findings = []
     for loaded in figures.values():
         figure, document = loaded.spec, loaded.document
+        if figure.kind in ("performance", "coverage"):
+            from .exhibits import check_exhibit
+
+            findings.extend(check_exhibit(loaded, registry))
+            continue
         for index, claim_id in enumerate(figure.claims):
             if registry.get(claim_id) is None:
                 findings.append(document.finding(("claims", index), (

@@ -8,6 +8,7 @@ where links point: the highlighted source page (HTML) or the endnote (PDF).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -20,6 +21,7 @@ from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
 from .i18n import strings
 from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
+from .schema import House
 
 
 @dataclass
@@ -32,24 +34,58 @@ class Citations:
     figure_numbers: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     note_values: dict[str, str] = field(default_factory=dict)  # {rating}, {previous-rating}
+    house: House | None = None  # for rating labels in tables
 
     def number(self, claim_id: str) -> int:
+        """The endnote number of a claim (or of a series point's key), given on first use."""
         if claim_id not in self.order:
             self.order.append(claim_id)
         return self.order.index(claim_id) + 1
 
     def href(self, claim_id: str) -> str:
+        point = split_series_key(claim_id)
+        if point is not None:
+            series_id, day = point
+            if self.target == "pdf":
+                return f"#endnote-{series_id}-{day}"
+            return outputs.from_note_page(outputs.source_page(series_id), f"d-{day}")
         if self.target == "pdf":
             return f"#endnote-{claim_id}"
         source_id = self.registry.claims[claim_id].source_id
         return outputs.from_note_page(outputs.source_page(source_id), claim_id)
 
     def quote(self, claim_id: str) -> str:
+        point = split_series_key(claim_id)
+        if point is not None:
+            series = self.registry.series[point[0]]
+            value = series.value_on(dt.date.fromisoformat(point[1]))
+            return f"{series.meta.instrument}, {point[1]}: {value:,.2f}" if value is not None \
+                else ""
         registered = self.registry.claims[claim_id]
         return registered.quoted or registered.claim.source.quote or ""
 
     def cited(self) -> list[RegisteredClaim]:
-        return [self.registry.claims[claim_id] for claim_id in self.order]
+        """The claims cited, in endnote order (series points left out)."""
+        return [self.registry.claims[key] for key in self.order if not is_series_key(key)]
+
+    def claim_ids(self) -> list[str]:
+        return [key for key in self.order if not is_series_key(key)]
+
+
+def series_key(series_id: str, day: str) -> str:
+    """How a series value on a date is numbered among a note's endnotes."""
+    return f"series:{series_id}:{day}"
+
+
+def is_series_key(key: str) -> bool:
+    return key.startswith("series:")
+
+
+def split_series_key(key: str) -> tuple[str, str] | None:
+    if not is_series_key(key):
+        return None
+    _, series_id, day = key.split(":")
+    return series_id, day
 
 
 def _reference_rule(state: StateInline, silent: bool) -> bool:
@@ -94,6 +130,16 @@ def _render_citation(renderer, tokens, index, options, env) -> str:
 def _render_value(renderer, tokens, index, options, env) -> str:
     citations: Citations = env["citations"]
     reference = tokens[index].meta["references"][0]
+    if reference.kind == "series":  # check proved the series has a value that day
+        key = series_key(reference.target, reference.field)
+        series = citations.registry.series[reference.target]
+        level = series.value_on(dt.date.fromisoformat(reference.field))
+        number = citations.number(key)
+        href, quote = escape(citations.href(key)), escape(citations.quote(key))
+        return (f'<a class="claim-value" href="{href}" title="{quote}">'
+                f'{escape(format_series_value(level, citations.language))}</a>'
+                f'<sup class="citations">[<a class="citation" href="{href}" title="{quote}">'
+                f'{number}</a>]</sup>')
     if reference.target in NOTE_VALUES:
         value = escape(citations.note_values.get(reference.target, ""))
         return f'<span class="note-value">{value}</span>'
@@ -157,10 +203,22 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
 __all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]
 
 
+def format_series_value(value: float | None, language: str) -> str:
+    """A price or index level as written in prose: 3,912.40."""
+    return "" if value is None else format_number(round(value, 2), language, decimals=2)
+
+
 def plain_text(prose: str, registry: ClaimRegistry, language: str,
                note_values: dict[str, str] | None = None) -> str:
     """Prose as plain text (for emails): values formatted, citations and markup removed."""
     def value(match) -> str:
+        if match.group(2) and match.group(1) in registry.series:
+            series = registry.series[match.group(1)]
+            try:
+                day = dt.date.fromisoformat(match.group(2))
+            except ValueError:
+                return match.group(0)
+            return format_series_value(series.value_on(day), language) or match.group(0)
         if match.group(1) in NOTE_VALUES:
             return (note_values or {}).get(match.group(1), "")
         registered = registry.get(match.group(1))

@@ -115,6 +115,8 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     if house is not None:
         registry.fiscal_year_ends = _fiscal_year_ends(house)
     findings += registry_findings
+    series, series_findings = load_series(project)
+    registry.series = series
     findings += verify_claims(registry, _vocabulary(house, strict))
     figures, figure_findings = load_figures(project)
     findings += figure_findings + check_figures(project, figures, registry)
@@ -124,13 +126,12 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     findings += client_findings
     if clients is not None and clients_document is not None:
         findings += check_clients(clients, clients_document, list(notes))
-    series, series_findings = load_series(project)
     compliance, compliance_document, compliance_findings = load_compliance(project)
     findings += series_findings + compliance_findings
     regime_gaps: dict[str, list[Finding]] = {}
     if house is not None:
-        findings += _check_publishing(project, house, house_document, notes, series, compliance,
-                                      compliance_document, regime_gaps)
+        findings += _check_publishing(project, house, house_document, notes, figures, series,
+                                      compliance, compliance_document, regime_gaps)
     counts = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
@@ -144,13 +145,15 @@ def _load(project: Project, strict: bool) -> LoadedProject:
 
 
 def _check_publishing(project: Project, house: House, house_document: YamlDocument | None,
-                      notes: dict[str, LoadedNote], series: dict[str, Series],
+                      notes: dict[str, LoadedNote], figures: dict[str, LoadedFigure],
+                      series: dict[str, Series],
                       compliance: Compliance | None, compliance_document: YamlDocument | None,
                       regime_gaps: dict[str, list[Finding]]) -> list[Finding]:
     """Rating scales, subjects, compliance data and every regime's elements."""
     from .regimes import (
         RegimeContext,
         check_compliance_data,
+        check_coverage_ratings,
         check_previous_ratings,
         check_rating_scales,
         check_regimes,
@@ -158,6 +161,7 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
     )
 
     findings = check_rating_scales(house, house_document) + check_previous_ratings(notes)
+    findings += check_coverage_ratings(figures, house)
     if compliance is not None and compliance_document is not None:
         findings += check_compliance_data(compliance, compliance_document, house)
     series_files = {p.stem for p in project.series_files()}

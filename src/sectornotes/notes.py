@@ -47,6 +47,13 @@ def cited_claim_ids(note: Note) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def cited_series_points(note: Note) -> list[tuple[str, str]]:
+    """(series id, date) of every series value the note's prose quotes."""
+    points = [(r.target, r.field or "") for _, prose in prose_fields(note)
+              for r in references_in(prose) if r.kind == "series"]
+    return list(dict.fromkeys(points))
+
+
 def embedded_figure_ids(note: Note) -> list[str]:
     """Figures shown in the note, in order."""
     return list(dict.fromkeys(f for section in note.sections for f in section.figures))
@@ -289,6 +296,8 @@ def _reference_problem(reference: Reference, registry: ClaimRegistry,
                     f"note{did_you_mean(reference.target, embedded)}; add it to a section's "
                     "'figures'")
         return None
+    if reference.kind == "series":
+        return _series_point_problem(reference, registry)
     if reference.kind == "value" and reference.target in NOTE_VALUES:
         if reference.target == "previous-rating" and note is not None and \
                 note.previous_rating is None:
@@ -313,4 +322,25 @@ def _reference_problem(reference: Reference, registry: ClaimRegistry,
             return (f"{reference.written}: claim '{reference.target}' has no metric "
                     f"'{reference.field}' (it has {', '.join(metrics)})"
                     f"{did_you_mean(reference.field, metrics)}")
+    return None
+
+
+def _series_point_problem(reference: Reference, registry: ClaimRegistry) -> str | None:
+    import datetime as dt
+
+    series = registry.series.get(reference.target)
+    if series is None:
+        return (f"{reference.written}: unknown series '{reference.target}'"
+                f"{did_you_mean(reference.target, registry.series)} (a series is "
+                "seeds/<id>.csv with seeds/<id>.yaml)")
+    try:
+        day = dt.date.fromisoformat(reference.field or "")
+    except ValueError:
+        return f"{reference.written}: '{reference.field}' is not a date (YYYY-MM-DD)"
+    if series.value_on(day) is None:
+        before = [d for d, _ in series.points if d < day]
+        after = [d for d, _ in series.points if d > day]
+        nearest = ", ".join(str(d) for d in (before[-1:] + after[:1]))
+        return (f"{reference.written}: {series.csv_path} has no value on {day}"
+                + (f" (nearest: {nearest})" if nearest else ""))
     return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # Values of the note itself that prose may interpolate: "we rate the sector {rating}".
 NOTE_VALUES = ("rating", "previous-rating")
+SERIES_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CITATION = re.compile(rf"\[(@(?:fig:)?{_ID}(?:\s*;\s*@(?:fig:)?{_ID})*)\]")
 INTERPOLATION = re.compile(rf"(?<!\\)\{{({_ID})(?:\.({_ID}))?\}}")
 _UNCITED_NUMBER = re.compile(
@@ -31,7 +32,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 class Reference:
     """One reference found in prose: what it names and the exact text written."""
 
-    kind: str  # 'claim', 'figure' or 'value'
+    kind: str  # 'claim', 'figure', 'value' or 'series' (a series' value on a date)
     target: str
     written: str
     field: str | None = None  # for values: 'value' or a metric name
@@ -48,7 +49,9 @@ def references_in(prose: str) -> list[Reference]:
             else:
                 found.append(Reference("claim", target, match.group(0)))
     for match in INTERPOLATION.finditer(prose):
-        found.append(Reference("value", match.group(1), match.group(0), match.group(2)))
+        # {series-id.2025-05-27}: a price or index series' value on that date
+        kind = "series" if match.group(2) and SERIES_DATE.fullmatch(match.group(2)) else "value"
+        found.append(Reference(kind, match.group(1), match.group(0), match.group(2)))
     return found
 
 

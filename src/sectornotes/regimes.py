@@ -344,3 +344,19 @@ def check_previous_ratings(notes: dict[str, LoadedNote]) -> list[Finding]:
                 f"'{last.subject.id}', {last.note_id} ({last.date}), rated it "
                 f"'{last.subject.rating}'; set previous_rating: {last.subject.rating}")))
     return findings
+
+
+def check_coverage_ratings(figures: dict, house: House) -> list[Finding]:
+    """Each company of a coverage table carries a company rating of the house's scale."""
+    from .findings import did_you_mean
+    from .i18n import rating_scale
+
+    ids = [r.id for r in rating_scale(house, "company")]
+    findings = []
+    for loaded in figures.values():
+        for index, row in enumerate(loaded.spec.rows):
+            if row.rating not in ids:
+                findings.append(loaded.document.finding(("rows", index, "rating"), (
+                    f"rows[{index}].rating: '{row.rating}' is not a company rating in "
+                    f"house.yaml (one of {', '.join(ids)}){did_you_mean(row.rating, ids)}")))
+    return findings

@@ -16,9 +16,9 @@ from markupsafe import Markup
 
 from .claims import ClaimRegistry, Source
 from .figures import LoadedFigure, figure_claim_ids, filtered_points
-from .formatting import format_date, format_point, source_line
+from .formatting import format_date, format_number, format_point, source_line
 from .i18n import rating_definition, rating_label, rating_scale, strings, text
-from .markdown import Citations, render_markdown
+from .markdown import Citations, render_markdown, split_series_key
 from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
 from .quotes import normalize
@@ -117,7 +117,8 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     rating = _rating_context(house, note)
     citations = Citations(registry, language, target, figure_numbers,
                           note_values={"rating": rating["label"],
-                                       "previous-rating": rating["previous"] or ""})
+                                       "previous-rating": rating["previous"] or ""},
+                          house=house)
     key_points = [render_markdown(p, citations, inline=True) for p in note.key_points]
     sections = [{
         "heading": section.heading,
@@ -146,7 +147,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "text": lambda localized: getattr(localized, language), "css_string": css_string,
     }
     html = environment.get_template("note.html").render(context)
-    return Rendered(html, environment.used_templates(), list(citations.order), figure_ids)
+    return Rendered(html, environment.used_templates(), citations.claim_ids(), figure_ids)
 
 
 def css_font_list(names: list[str]) -> Markup:
@@ -179,18 +180,100 @@ def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
         source = registry.sources[registry.claims[claim_id].source_id]
         if source.meta not in sources:
             sources.append(source.meta)
+    line = source_line(sources, figure.language) if sources else ""
+    if figure.kind in ("performance", "coverage"):
+        line = _exhibit_source_line(figure, registry, line)
+    table = None
+    if figure.kind == "table":
+        table = _table(loaded, registry, citations)
+    elif figure.kind == "coverage":
+        table = _coverage_table(figure, registry, citations)
     return {
         "id": loaded.id, "number": number, "title": figure.title, "kind": figure.kind,
         "src": f"../figures/{loaded.id}.svg", "notes": figure.notes,
         "caption": " ".join(part for part in (figure.caption, _mixed_note(figure)) if part),
-        "source_line": source_line(sources, figure.language),
+        "source_line": line,
         # Every plotted number gets an endnote, so a chart is as traceable as prose.
         "claims": sorted(({"number": citations.number(c), "href": citations.href(c),
                            "quote": citations.quote(c)} for c in figure_claim_ids(figure, registry)),
                          key=lambda item: item["number"]),
         "data": f"../data/{loaded.id}.csv",
-        "table": _table(loaded, registry, citations) if figure.kind == "table" else None,
+        "table": table,
     }
+
+
+def _exhibit_source_line(figure: Figure, registry: ClaimRegistry, claims_line: str) -> str:
+    """The source line of an exhibit: its series' providers, then its claims' sources."""
+    from .exhibits import exhibit_series_ids
+
+    parts = []
+    for series_id in exhibit_series_ids(figure):
+        meta = registry.series[series_id].meta
+        shown = f"{meta.provider}{' (illustrative)' if meta.illustrative else ''}"
+        if shown not in parts:
+            parts.append(shown)
+    if not parts:
+        return claims_line
+    prefix = "资料来源：" if figure.language == "zh" else "Source: "
+    series_line = prefix + ("；" if figure.language == "zh" else "; ").join(parts)
+    if not claims_line:
+        return series_line
+    return f"{series_line}{'；' if figure.language == 'zh' else '; '}" \
+        f"{claims_line.removeprefix(prefix)}"
+
+
+def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations) -> dict:
+    """The coverage table: each number links to its claim or series point; upside and P/E
+    are derived (†, with how in the hover)."""
+    from .exhibits import coverage_cells
+    from .markdown import format_series_value, series_key
+
+    language = figure.language
+    rows = coverage_cells(figure, registry)
+    periods = [next((r["cells"].get(f"eps{i}", {}).get("period") for r in rows
+                     if r["cells"].get(f"eps{i}")), f"FY{i}") for i in (1, 2)]
+    estimate = [any(r["cells"].get(f"eps{i}", {}).get("estimate") for r in rows) for i in (1, 2)]
+    suffix = ["E" if e else "" for e in estimate]
+    columns = ["Ticker", "Rating", "Target", "Price", "Upside",
+               f"EPS {periods[0]}{suffix[0]}", f"EPS {periods[1]}{suffix[1]}",
+               f"P/E {periods[0]}{suffix[0]}", f"P/E {periods[1]}{suffix[1]}"]
+
+    def claim_cell(cell: dict | None) -> dict | None:
+        if not cell or cell.get("value") is None:
+            return None
+        if cell.get("claim"):
+            citations.number(cell["claim"])
+            return {"text": format_number(cell["value"], language, decimals=2),
+                    "href": citations.href(cell["claim"]), "quote": citations.quote(cell["claim"])}
+        key = series_key(cell["series"], cell["date"])
+        citations.number(key)
+        return {"text": format_series_value(cell["value"], language),
+                "href": citations.href(key), "quote": citations.quote(key)}
+
+    def derived_cell(cell: dict | None, unit: str, anchor: dict | None) -> dict | None:
+        if not cell:
+            return None
+        return {"text": f"{format_number(cell['value'], language, decimals=1)}{unit}†",
+                "href": (anchor or {}).get("href", ""), "quote": cell["derived"]}
+
+    table_rows = []
+    for row in rows:
+        cells = row["cells"]
+        target, price = claim_cell(cells.get("target")), claim_cell(cells["price"])
+        eps = [claim_cell(cells.get("eps1")), claim_cell(cells.get("eps2"))]
+        table_rows.append({"label": row["company"], "cells": [
+            {"text": row["ticker"], "href": "", "quote": ""},
+            {"text": rating_label(citations_house(citations), "company", cells["rating"],
+                                  language) or cells["rating"], "href": "", "quote": ""},
+            target, price, derived_cell(cells.get("upside"), "%", target), *eps,
+            derived_cell(cells.get("pe1"), "x", eps[0]),
+            derived_cell(cells.get("pe2"), "x", eps[1])]})
+    return {"columns": columns, "rows": table_rows}
+
+
+def citations_house(citations: Citations) -> House:
+    assert citations.house is not None
+    return citations.house
 
 
 def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) -> dict:
@@ -246,7 +329,12 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
 
     endnotes = []
     first_with_quote: dict[tuple[str, str], int] = {}
-    for number, registered in enumerate(citations.cited(), start=1):
+    for number, entry in enumerate(citations.order, start=1):
+        point = split_series_key(entry)
+        if point is not None:
+            endnotes.append(_series_endnote(registry, point, language))
+            continue
+        registered = registry.claims[entry]
         source: Source = registry.sources[registered.source_id]
         key = (source.id, normalize(registered.quoted or registered.claim.source.quote or ""))
         same_as = first_with_quote.setdefault(key, number)
@@ -268,6 +356,29 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
                         if point.derived is not None],
         })
     return endnotes
+
+
+def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: str) -> dict:
+    """The endnote of a series value quoted in prose: instrument, date, value, provider."""
+    import datetime as dt
+
+    from .markdown import format_series_value
+
+    series_id, day = point
+    series = registry.series[series_id]
+    value = series.value_on(dt.date.fromisoformat(day))
+    return {
+        "same_as": None, "id": f"{series_id}-{day}", "text": series.name_in(language),
+        "quote": f"{format_date(dt.date.fromisoformat(day), language)}: "
+                 f"{format_series_value(value, language)}",
+        "quote_language": "zh-Hans" if language == "zh" else "en",
+        "title": series.name_in(language), "publisher": series.meta.provider,
+        "date": format_date(series.meta.as_of, language),
+        "place": format_date(dt.date.fromisoformat(day), language),
+        "tier": text(language, "tier_house" if series.meta.illustrative else "tier_data-vendor"),
+        "kind": text(language, "kind_data"),
+        "href": f"../sources/{series_id}.html#d-{day}", "derived": [],
+    }
 
 
 def _rating_tables(house: House, language: str) -> list[dict]:
@@ -394,3 +505,20 @@ def reader_place(registered, source: Source, language: str) -> str:
     if registered.page:
         return text(language, "page_place", n=registered.page)
     return text(language, "paragraph", n=source.text.paragraph(registered.quote_line))
+
+
+def render_series_page(project: Project, series) -> Rendered:
+    """A price or index series as a page: its metadata and every dated value, each row
+    anchored (#d-2025-05-27) so a value quoted in a note links to its row."""
+    environment = template_environment(project)
+    language = "en"  # a series' metadata is written in English
+    meta = {"title": series.meta.instrument, "publisher": series.meta.provider,
+            "digest_of": None, "url": None}
+    html = environment.get_template("source.html").render(
+        source=series, meta=meta, labels=strings(language), kind="series",
+        file_name=series.csv_path, claims=[], segments=[], pages=[], regions=[],
+        series_rows=[{"day": day.isoformat(), "value": f"{value:,.2f}"}
+                     for day, value in reversed(series.points)],
+        illustrative=series.meta.illustrative, language=language,
+        date=format_date(series.meta.as_of, language), version=__version__)
+    return Rendered(html, environment.used_templates(), [], [])

@@ -383,7 +383,8 @@ class House(Strict):
 
 # ---------------------------------------------------------------- figures
 
-ChartKind = Literal["bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table"]
+ChartKind = Literal["bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table",
+                    "performance", "coverage"]
 Column = Literal["entity", "period", "metric", "claim_id"]
 
 
@@ -437,8 +438,33 @@ class TransformStep(Strict):
         return self
 
 
+class FigureEvent(Strict):
+    """A dated event marked on a performance chart."""
+
+    date: dt.date = Field(strict=False, description="When it happened.")
+    label: Text = Field(description="A few words shown at the mark.")
+    claim: KebabId | None = Field(None, description="The claim that says it happened (it gets "
+                                  "an endnote, like every number shown).")
+
+
+class CoverageRow(Strict):
+    """One covered company of a coverage table: every number is a claim or a series point."""
+
+    company: Text = Field(description="Name as printed.")
+    ticker: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$", description="Ticker.")
+    rating: KebabId = Field(description="Company rating id from house.yaml.")
+    target: KebabId | None = Field(None, description="Claim stating the target price.")
+    price: KebabId | None = Field(None, description="Claim stating the price (e.g. a model "
+                                  "cell), or use price_series and price_date.")
+    price_series: KebabId | None = Field(None, description="Price series in seeds/.")
+    price_date: dt.date | None = Field(None, strict=False, description="Date of the price read "
+                                       "from price_series.")
+    eps: list[KebabId] = Field(default_factory=list, max_length=2, description="Claims stating "
+                               "EPS for the next two fiscal years (FY1, FY2).")
+
+
 class Figure(Strict):
-    """figures/<figure-id>.yaml: a chart or table built from claims."""
+    """figures/<figure-id>.yaml: a chart or table built from claims or series."""
 
     title: Text = Field(description="Figure title, shown above the chart.")
     language: Literal["en", "zh"] = Field("en", description="Language of labels and source line.")
@@ -457,9 +483,30 @@ class Figure(Strict):
     allow_mixed: str | None = Field(
         None, description="Why one series may mix period lengths or metrics (e.g. quarters "
         "beside a full-year forecast); the caption states it.")
+    plot: list[KebabId] = Field(default_factory=list, description="kind performance: series "
+                                "ids in seeds/, the subject first, then its benchmarks.")
+    start: dt.date | None = Field(None, strict=False, description="kind performance: first "
+                                  "date (default: one year before the end).")
+    end: dt.date | None = Field(None, strict=False, description="kind performance: last date "
+                                "(default: the last common date).")
+    events: list[FigureEvent] = Field(default_factory=list, description="kind performance: "
+                                      "dated events to mark, each with its claim.")
+    ratings_of: str | None = Field(None, description="kind performance: a subject id (sector or "
+                                   "ticker) whose rating changes in the project's notes are "
+                                   "marked.")
+    rows: list[CoverageRow] = Field(default_factory=list, description="kind coverage: one row "
+                                    "per covered company.")
 
     @model_validator(mode="after")
     def _has_data(self) -> Figure:
+        if self.kind == "performance":
+            if not self.plot:
+                raise ValueError("a performance chart names its series in 'plot'")
+            return self
+        if self.kind == "coverage":
+            if not self.rows:
+                raise ValueError("a coverage table lists its companies in 'rows'")
+            return self
         if not self.claims and self.query is None and self.python is None:
             raise ValueError("give 'claims', a 'query' or a 'python' function")
         return self

@@ -17,7 +17,7 @@ from . import outputs
 from .engine import BuildContext, Job, Offload, Produced
 from .errors import SectornotesError
 from .figures import figure_claim_ids, figure_rows
-from .notes import cited_claim_ids, embedded_figure_ids
+from .notes import cited_claim_ids, cited_series_points, embedded_figure_ids
 from .state import hash_file, hash_json, sha256_bytes, tool_inputs
 
 if TYPE_CHECKING:
@@ -93,6 +93,8 @@ class FigureStage:
         job.inputs = {f"figure:{figure_id}": hash_json(loaded.spec.model_dump(mode="json")),
                       **context.house_inputs(FIGURE_HOUSE_KEYS), **tool_inputs(),
                       **context.claim_inputs(claim_ids)}
+        if loaded.spec.kind in ("performance", "coverage"):
+            return _exhibit_job(context, figure_id, loaded, job)
         if loaded.spec.python:
             file_name = loaded.spec.python.partition(":")[0]
             job.inputs[f"python:{file_name}"] = hash_file(
@@ -187,8 +189,71 @@ class HistoryChartStage:
         return job
 
 
+def _exhibit_job(context: BuildContext, figure_id: str, loaded: LoadedFigure, job: Job) -> Job:
+    """A performance chart (drawn in a worker) or a coverage table (its CSV)."""
+    from .exhibits import (
+        coverage_csv,
+        exhibit_series_ids,
+        performance_csv,
+        performance_lines,
+        performance_window,
+    )
+
+    model, spec = context.model, loaded.spec
+    registry = model.registry
+    for series_id in exhibit_series_ids(spec):
+        job.inputs[f"series:{series_id}"] = registry.series[series_id].digest
+    if spec.kind == "coverage":
+        job.run = lambda: Produced({outputs.figure_csv(figure_id): coverage_csv(spec, registry)})
+        return job
+    events = [(event.date, event.label) for event in spec.events]
+    if spec.ratings_of:
+        start, end = performance_window(spec, registry)
+        events += rating_change_labels(model, spec.ratings_of, start, end, spec.language)
+    job.inputs["events"] = hash_json([(d.isoformat(), label) for d, label in events])
+
+    def run() -> Offload:
+        lines = performance_lines(spec, registry, spec.language)
+
+        def finish(svg: bytes) -> Produced:
+            return Produced({outputs.figure_svg(figure_id): svg,
+                             outputs.figure_csv(figure_id): performance_csv(lines)})
+
+        return Offload(_performance_worker, (lines, events, model.house, spec.language), finish)
+
+    job.run = run
+    return job
+
+
+def _performance_worker(lines: list[tuple[str, list[tuple[Any, float]]]],
+                        events: list[tuple[Any, str]], house: Any, language: str) -> bytes:
+    from .charts import ChartStyle, draw_performance
+
+    return draw_performance(lines, events, ChartStyle.from_house(house, language))
+
+
+def rating_change_labels(model: LoadedProject, subject_id: str, start: Any, end: Any,
+                         language: str) -> list[tuple[Any, str]]:
+    """(date, new rating) of each rating change of a subject in the project's notes."""
+    from .coverage import recommendations
+    from .i18n import rating_label
+
+    assert model.house is not None
+    labels, previous = [], None
+    notes = {note_id: loaded.spec for note_id, loaded in model.notes.items()}
+    for recommendation in recommendations(notes):
+        if recommendation.subject.id != subject_id:
+            continue
+        rating = recommendation.subject.rating
+        if rating != previous and start <= recommendation.date <= end:
+            label = rating_label(model.house, recommendation.subject.kind, rating, language)
+            labels.append((recommendation.date, label or rating))
+        previous = rating
+    return labels
+
+
 def _figure_outputs(figure_id: str, loaded: LoadedFigure | None) -> list[str]:
-    table = loaded is not None and loaded.spec.kind == "table"
+    table = loaded is not None and loaded.spec.kind in ("table", "coverage")
     return ([] if table else [outputs.figure_svg(figure_id)]) + [outputs.figure_csv(figure_id)]
 
 
@@ -202,12 +267,32 @@ class SourceStage:
         if context.targets:
             wanted = {registry.claims[c].source_id for n in context.notes.values()
                       for c in cited_claim_ids(n.spec) if c in registry.claims}
+            series = {s for n in context.notes.values()
+                      for s, _ in cited_series_points(n.spec) if s in registry.series}
         else:
-            wanted = set(registry.sources)
-        return [self._job(context, source_id) for source_id in sorted(wanted)]
+            wanted, series = set(registry.sources), set(registry.series)
+        return [self._job(context, source_id) for source_id in sorted(wanted)] + \
+            [self._series_job(context, series_id) for series_id in sorted(series)]
 
     def live_outputs(self, model: LoadedProject) -> set[str]:
-        return {outputs.source_page(s) for s in _stems(model.project.seed_files())}
+        return {outputs.source_page(s) for s in _stems(model.project.seed_files()) |
+                _stems(model.project.series_files())}
+
+    def _series_job(self, context: BuildContext, series_id: str) -> Job:
+        series = context.model.registry.series[series_id]
+        output = outputs.source_page(series_id)
+        templates = context.previous_templates(output, SOURCE_TEMPLATES)
+        inputs = {f"series:{series_id}": series.digest + hash_json(
+                      series.meta.model_dump(mode="json"))[:16],
+                  **context.template_inputs(templates), **tool_inputs()}
+
+        def run() -> Produced:
+            from .render import render_series_page
+
+            rendered = render_series_page(context.project, series)
+            return Produced({output: rendered.html.encode("utf-8")}, sorted(rendered.templates))
+
+        return Job([output], inputs, run, templates=templates)
 
     def _job(self, context: BuildContext, source_id: str) -> Job:
         registry = context.model.registry
@@ -338,6 +423,9 @@ def _note_inputs(context: BuildContext, note_id: str, templates: list[str]) -> d
     for related_id, title in related_titles(model, note_id).items():
         inputs[f"related:{related_id}"] = hash_json(title)
     inputs.update(coverage_inputs(model, note_id))
+    for series_id, _ in cited_series_points(loaded.spec):
+        if series_id in model.registry.series:
+            inputs[f"series:{series_id}"] = model.registry.series[series_id].digest
     claim_ids = set(cited_claim_ids(loaded.spec))
     for figure_id in embedded_figure_ids(loaded.spec):
         figure = model.figures[figure_id].spec
