@@ -168,7 +168,7 @@ def verify_claims(registry: ClaimRegistry, vocabulary: Vocabulary | None = None
     findings: list[Finding] = []
     for registered in registry.claims.values():
         problems = _verify_quote(registry, registered, vocabulary)
-        if problems:
+        if any(problem.severity == "error" for problem in problems):  # a warning builds
             registry.invalid.add(registered.id)
         findings.extend(problems)
     findings.extend(_verify_derived(registry))
@@ -220,7 +220,7 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
     if not source.document.quotable:
         from .cells import verify_cells
 
-        return verify_cells(registered, source)
+        return verify_cells(registered, source) + _cell_vocabulary(registered, vocabulary)
     if claim.source.quote is None:
         return [registered.finding("source", message=(
             f"claim '{claim.id}': source.quote is missing; copy the passage of "
@@ -230,12 +230,12 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
         return [registered.finding("source", "quote", message=(
             f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
             f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the claim"))]
-    occurrences = source.document.occurrences(claim.source.quote)
-    if not occurrences:
+    spans = source.document.spans(claim.source.quote)
+    if not spans:
         return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
-    offset = occurrences[0]
+    span = spans[0]
     if claim.source.page is not None:
-        pages = [source.document.page_at(o) for o in occurrences]
+        pages = [source.document.page_at(start) for start, _ in spans]
         if pages[0] is None:
             return [registered.finding("source", "page", message=(
                 f"claim '{claim.id}': source.page: {source.text_path} has no pages; remove "
@@ -245,13 +245,11 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
                 f"claim '{claim.id}': source.page: the quote is on p. "
                 f"{', '.join(str(p) for p in dict.fromkeys(pages))} of {source.text_path}, "
                 f"not p. {claim.source.page}; set page: {pages[0]}"))]
-        offset = occurrences[pages.index(claim.source.page)]
-    registered.page = source.document.page_at(offset)
+        span = spans[pages.index(claim.source.page)]
+    registered.page = source.document.page_at(span[0])
     registered.evidence = {"page": registered.page} if registered.page else {}
-    registered.quote_line, registered.quote_col = source.text.line_col(offset)
-    span = source.text.span_at(offset, claim.source.quote)
-    if span is not None:
-        registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
+    registered.quote_line, registered.quote_col = source.text.line_col(span[0])
+    registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
     findings = _verify_numbers(registered, vocabulary)
     return findings + _verify_periods(registered, source, registry.fiscal_year_ends)
 
@@ -344,6 +342,23 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
         if problem:
             findings.append(registered.finding("data", point_index, field_name, message=(
                 f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
+    return findings
+
+
+def _cell_vocabulary(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:
+    """A value read from a cell has no words around it: its metric must still be known,
+    and money still needs its currency."""
+    from .vocabulary import meaning_of
+
+    findings = []
+    for point_index, point in enumerate(registered.claim.data):
+        meaning = meaning_of(point.metric, vocabulary.metrics)
+        if meaning is None:
+            findings.append(_unknown_metric(registered, point_index, point.metric,
+                                            vocabulary.strict))
+        elif meaning.money and (problem := _currency_problem(point.unit)):
+            findings.append(registered.finding("data", point_index, "unit", message=(
+                f"claim '{registered.id}' data[{point_index}].unit: {problem}")))
     return findings
 
 

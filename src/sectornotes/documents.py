@@ -138,9 +138,10 @@ class Document:
             return None
         return bisect.bisect_right(self.page_starts, offset)
 
-    def occurrences(self, quote: str) -> list[int]:
-        """Every offset where the quote starts."""
-        return self.text.find_all(quote)
+    def spans(self, quote: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of the quote in the text; in a PDF a hyphen
+        inside a word may have been taken for the typesetter's and dropped."""
+        return self.text.find_spans(quote, hyphen_optional=self.kind == "pdf")
 
     def place(self, offset: int) -> tuple[str, int]:
         """Where an offset is, for readers: ('page', 12) or ('paragraph', 4)."""

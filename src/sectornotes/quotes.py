@@ -70,26 +70,26 @@ class SourceText:
         start = self.normalized.find(normalize(quote))
         return None if start < 0 or not quote.strip() else self._origin[start]
 
-    def find_all(self, quote: str) -> list[int]:
-        """Offsets in the original text of every occurrence of the quote."""
+    def find_spans(self, quote: str, hyphen_optional: bool = False) -> list[tuple[int, int]]:
+        """(start, end) in the original text of every occurrence of the quote. With
+        `hyphen_optional`, a hyphen inside a word may be missing from the text (a PDF
+        cannot tell 'long-' + 'term' at a line end from a hyphenated 'longterm')."""
         wanted = normalize(quote)
         if not wanted:
             return []
+        if not hyphen_optional:
+            return [(self._origin[s], self._origin[s + len(wanted) - 1] + 1)
+                    for s in self._starts(wanted)]
+        pattern = _hyphen_pattern(wanted)
+        return [(self._origin[m.start()], self._origin[m.end() - 1] + 1)
+                for m in pattern.finditer(self.normalized) if m.end() > m.start()]
+
+    def _starts(self, wanted: str) -> list[int]:
         found, start = [], self.normalized.find(wanted)
         while start >= 0:
-            found.append(self._origin[start])
+            found.append(start)
             start = self.normalized.find(wanted, start + 1)
         return found
-
-    def span_at(self, offset: int, quote: str) -> tuple[int, int] | None:
-        """(start, end) of the occurrence of the quote starting at an original offset."""
-        wanted = normalize(quote)
-        start = self.normalized.find(wanted)
-        while start >= 0:
-            if self._origin[start] == offset:
-                return offset, self._origin[start + len(wanted) - 1] + 1
-            start = self.normalized.find(wanted, start + 1)
-        return None
 
     def paragraph(self, line: int) -> int:
         """Which paragraph (a run of non-empty lines) a 1-based line is in, counted from 1.
@@ -154,3 +154,9 @@ def first_difference(expected: str, found: str) -> int:
         if left != right:
             return index
     return min(len(expected), len(found))
+
+
+def _hyphen_pattern(wanted: str) -> re.Pattern[str]:
+    """The quote as a pattern in which a hyphen between two letters may be absent."""
+    parts = re.split(r"(?<=[^\W\d_])-(?=[^\W\d_])", wanted)
+    return re.compile("-?".join(re.escape(part) for part in parts))

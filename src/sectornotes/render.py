@@ -398,10 +398,9 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
     spans = {}
     for registered in claims:
         quote = registered.claim.source.quote
-        offsets = document.occurrences(quote) if quote else []
-        start = next((o for o in offsets if document.page_at(o) == registered.page), None) \
-            if registered.page else (offsets[0] if offsets else None)
-        span = document.text.span_at(start, quote) if start is not None and quote else None
+        found = document.spans(quote) if quote else []
+        span = next((s for s in found if document.page_at(s[0]) == registered.page), None) \
+            if registered.page else (found[0] if found else None)
         if span:
             spans[registered.id] = span
     context: dict = {"segments": [], "pages": [], "regions": []}
