@@ -34,7 +34,7 @@ def test_project_own_claims_pass_check():
     result = CliRunner().invoke(cli, ["-C", str(REPO_ROOT), "check", "--format", "json"])
     report = json.loads(result.stdout)
     assert report["findings"] == [] and result.exit_code == 0
-    assert report["counts"]["claims"] >= 120 and report["counts"]["sources"] == 5
+    assert report["counts"]["claims"] >= 120 and report["counts"]["sources"] == 8
 
 
 def run_subprocess(*args, cwd):

@@ -230,7 +230,8 @@ def test_a_value_that_is_not_a_number_is_reported_at_its_column(repo_project):
 def test_compliance_data_naming_an_unknown_analyst_or_a_date_twice_fails(repo_project):
     edit_file(repo_project / "compliance.yaml", "        market_making: false\n  media:",
               "        market_making: false\n        analyst_holdings: [lin-mai]\n  media:")
-    edit_file(repo_project / "compliance.yaml", "      - effective: 2025-01-01",
+    edit_file(repo_project / "compliance.yaml", "        market_making: false\n"
+              "      - effective: 2025-01-01", "        market_making: false\n"
               "      - effective: 2024-01-01")
     messages = [f.format() for f in load_project(repo_project).errors]
     assert any("compliance.yaml:18:28: error: subjects.tech.disclosures[0].analyst_holdings[0]: "

@@ -28,6 +28,8 @@ def build_real_figures():
     report = check(project)
     house = report.house
     for figure_id, loaded in sorted(report.figures.items()):
+        if loaded.spec.kind in ("performance", "coverage"):
+            continue  # built from series and cells: tests/test_exhibits.py
         style = ChartStyle.from_house(house, loaded.spec.language)
         output = build_figure(figure_id, loaded.spec, figure_rows(loaded.spec, report.registry),
                               style, project.figures_dir)

@@ -96,11 +96,16 @@ def _row_problems(loaded: LoadedFigure, index: int, row: CoverageRow,
                 f"rows[{index}].price_date: {series.csv_path} has no value on "
                 f"{row.price_date}; give a date the series has")))
     if not findings:
-        target, price = _point(registry, row.target), _point(registry, row.price)
-        if target and price and target.unit != price.unit:
-            findings.append(document.finding((*where, "target"), (
-                f"rows[{index}]: the target is in {target.unit} but the price in {price.unit}; "
-                "upside needs both in one currency")))
+        price_point = _point(registry, row.price)
+        series = registry.series.get(row.price_series or "")
+        currency = price_point.unit.split()[0] if price_point else (
+            series.meta.currency if series else None)
+        for key, claim_id in (("target", row.target), *(("eps", c) for c in row.eps)):
+            point = _point(registry, claim_id)
+            if point and currency and point.unit.split()[0] != currency:
+                findings.append(document.finding((*where, key), (
+                    f"rows[{index}].{key}: {claim_id} is in {point.unit} but the price is in "
+                    f"{currency}; upside and P/E need one currency")))
     return findings
 
 

@@ -131,7 +131,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     regime_gaps: dict[str, list[Finding]] = {}
     if house is not None:
         findings += _check_publishing(project, house, house_document, notes, figures, series,
-                                      compliance, compliance_document, regime_gaps)
+                                      compliance, compliance_document, regime_gaps, registry)
     counts = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
@@ -148,11 +148,13 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
                       notes: dict[str, LoadedNote], figures: dict[str, LoadedFigure],
                       series: dict[str, Series],
                       compliance: Compliance | None, compliance_document: YamlDocument | None,
-                      regime_gaps: dict[str, list[Finding]]) -> list[Finding]:
+                      regime_gaps: dict[str, list[Finding]],
+                      registry: ClaimRegistry) -> list[Finding]:
     """Rating scales, subjects, compliance data and every regime's elements."""
     from .regimes import (
         RegimeContext,
         check_compliance_data,
+        check_coverage_agrees,
         check_coverage_ratings,
         check_previous_ratings,
         check_rating_scales,
@@ -162,6 +164,7 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
 
     findings = check_rating_scales(house, house_document) + check_previous_ratings(notes)
     findings += check_coverage_ratings(figures, house)
+    findings += check_coverage_agrees(notes, figures, registry)
     if compliance is not None and compliance_document is not None:
         findings += check_compliance_data(compliance, compliance_document, house)
     series_files = {p.stem for p in project.series_files()}

@@ -360,3 +360,37 @@ def check_coverage_ratings(figures: dict, house: House) -> list[Finding]:
                     f"rows[{index}].rating: '{row.rating}' is not a company rating in "
                     f"house.yaml (one of {', '.join(ids)}){did_you_mean(row.rating, ids)}")))
     return findings
+
+
+def check_coverage_agrees(notes: dict[str, LoadedNote], figures: dict,
+                          registry: object) -> list[Finding]:
+    """A coverage table embedded in a note gives each company the rating and target the note's
+    subjects give it: the table and the disclosures must tell one story."""
+    from .notes import embedded_figure_ids
+
+    findings = []
+    for loaded in notes.values():
+        subjects = {s.id: s for s in loaded.spec.subjects}
+        for figure_id in embedded_figure_ids(loaded.spec):
+            figure = figures.get(figure_id)
+            if figure is None or figure.spec.kind != "coverage":
+                continue
+            for index, row in enumerate(figure.spec.rows):
+                subject = subjects.get(row.ticker)
+                if subject is None:
+                    findings.append(figure.document.finding(("rows", index, "ticker"), (
+                        f"rows[{index}]: {row.ticker} is rated in this table but is not a "
+                        f"subject of {loaded.path}; add it to the note's 'subjects'")))
+                    continue
+                if subject.rating != row.rating:
+                    findings.append(figure.document.finding(("rows", index, "rating"), (
+                        f"rows[{index}].rating: '{row.rating}', but {loaded.path} rates "
+                        f"{row.ticker} '{subject.rating}'")))
+                claim = getattr(registry, "claims", {}).get(row.target or "")
+                value = claim.claim.data[0].value if claim and claim.claim.data else None
+                if subject.target and value is not None and value != subject.target.value:
+                    findings.append(figure.document.finding(("rows", index, "target"), (
+                        f"rows[{index}].target: {row.target} states {value:g}, but "
+                        f"{loaded.path} gives {row.ticker} a target of "
+                        f"{subject.target.value:g}")))
+    return findings
