@@ -27,7 +27,11 @@ def generate(out: Path, claims: int, notes: int, figures: int) -> None:
     (out / "seeds").mkdir(parents=True)
     (out / "figures").mkdir()
     (out / "notes").mkdir()
-    shutil.copy(REPO / "house.yaml", out / "house.yaml")
+    # Synthetic notes carry no disclosures data: they publish under no regime.
+    house = (REPO / "house.yaml").read_text(encoding="utf-8")
+    assert "regimes: [finra, mar, csrc]" in house
+    (out / "house.yaml").write_text(house.replace("regimes: [finra, mar, csrc]", "regimes: []"),
+                                    encoding="utf-8")
     per_source = claims // SOURCES
     for source in range(SOURCES):
         lines, entries = [], []
@@ -68,15 +72,17 @@ def generate(out: Path, claims: int, notes: int, figures: int) -> None:
             f"title: Synthetic note {note}\nsector: tech\nlanguage: en\ndate: 2025-02-01\n"
             "status: approved\napproved_by: lin-mei\napproved_at: 2025-02-01T09:00:00\n"
             "rating: outperform\nanalysts: [lin-mei]\n"
+            f"{'previous_rating: outperform' if note else ''}\n"
             f"key_points:\n  - Revenue grew [@{cited[0]}].\n"
             f"sections:\n  - heading: Revenue\n    body: |\n{body}\n      See {refs}.\n"
             f"    figures: [{', '.join(own_figures)}]\n")
 
 
 def copy_sample(target: Path) -> Path:
-    """A copy of the repository's own project (sources, figures, notes, house.yaml)."""
+    """A copy of the repository's own project (sources, figures, notes, house.yaml and
+    compliance.yaml)."""
     target.mkdir(parents=True)
-    for part in ("house.yaml", "seeds", "figures", "notes"):
+    for part in ("house.yaml", "compliance.yaml", "seeds", "figures", "notes"):
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
     return target

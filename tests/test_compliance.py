@@ -268,6 +268,6 @@ def test_disclosures_rebuild_exactly_the_notes_whose_disclosures_change(repo_pro
 def test_a_previous_rating_that_history_contradicts_fails_check(repo_project):
     edit_file(repo_project / NOTE, "previous_rating: outperform", "previous_rating: underperform")
     messages = [f.format() for f in load_project(repo_project).errors]
-    assert f"{NOTE}:12:18: error: previous_rating: 'underperform' but the last note on 'tech', " \
+    assert f"{NOTE}:12:18: error: previous_rating: 'underperform', but the last note on 'tech', " \
         "china-ai-after-deepseek (2025-06-03), rated it 'outperform'; set previous_rating: " \
         "outperform" in messages, messages

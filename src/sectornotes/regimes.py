@@ -339,10 +339,12 @@ def check_previous_ratings(notes: dict[str, LoadedNote]) -> list[Finding]:
             continue
         last = earlier[-1]
         if note.previous_rating != last.subject.rating:
+            written = (f"'{note.previous_rating}'" if note.previous_rating
+                       else "missing (an initiation)")
             findings.append(loaded.document.finding(("previous_rating",), (
-                f"previous_rating: '{note.previous_rating}' but the last note on "
-                f"'{last.subject.id}', {last.note_id} ({last.date}), rated it "
-                f"'{last.subject.rating}'; set previous_rating: {last.subject.rating}")))
+                f"previous_rating: {written}, but the last note on '{last.subject.id}', "
+                f"{last.note_id} ({last.date}), rated it '{last.subject.rating}'; set "
+                f"previous_rating: {last.subject.rating}")))
     return findings
 
 
