@@ -309,3 +309,66 @@ def test_changing_one_cell_rebuilds_only_what_cites_it(sources_project):
     result = build(project, formats=("html",))
     assert "html/example-note.html" in result.failed
     assert snapshot(sources_project / "build/html") == before  # kept, not half-rebuilt
+
+
+CSV_PACK = """Company,2024A,2025E
+Example Holdings,12.5,14.2
+Other Co,3.1,3.4
+"""
+
+CSV_PACK_YAML = """\
+source:
+  title: Example data pack
+  publisher: Example Holdings
+  date: 2025-03-20
+  language: en
+  kind: data
+claims:
+  - id: pack-revenue-2025e
+    text: Example Holdings expects revenue of RMB 14.2bn in 2025.
+    kind: forecast
+    data:
+      - {metric: revenue, entity: Example Holdings, period: "2025", value: 14.2, unit: RMB bn,
+         row: Example Holdings, column: 2025E}
+"""
+
+
+def test_a_csv_data_pack_is_cited_by_row_and_column(make_project):
+    root = make_project({"seeds/data-pack.csv": CSV_PACK, "seeds/data-pack.yaml": CSV_PACK_YAML})
+    assert not [e for e in errors(root) if "data-pack" in e], errors(root)
+    edit_file(root / "seeds/data-pack.yaml", "column: 2025E", "column: 2024A")
+    assert "seeds/data-pack.yaml:12:76: error: claim 'pack-revenue-2025e' data[0]: " \
+        "data-pack!B2 holds 12.5, not 14.2 (to 1 decimal place(s): 12.5)" in errors(root)
+
+
+def test_find_searches_pdfs_and_names_the_page(sources_project):
+    from click.testing import CliRunner
+
+    from sectornotes.cli import cli
+
+    result = CliRunner().invoke(cli, ["-C", str(sources_project), "find", "Gross margin"])
+    assert result.exit_code == 0, result.output
+    assert "# seeds/example-filing.pdf p. 2" in result.output
+    assert "      page: 2" in result.output
+
+
+def test_a_web_source_page_links_to_the_original(make_project):
+    page_yaml = replaced(FILING_YAML, "kind: company-filing",
+                         "kind: web-page\n  url: https://news.example.invalid/results")
+    page_yaml = replaced(page_yaml, "      page: 2\n", "")
+    html = ("<html><body><nav>Menu</nav><article><h1>Results</h1><p>Revenue reached RMB 12.5 "
+            "billion in 2024, up 15.3% year on year.</p><p>Gross margin improved to 40.1% in "
+            "2024 as cloud costs fell.</p></article></body></html>")
+    root = make_project({"seeds/example-filing.html": html, "seeds/example-filing.yaml": page_yaml})
+    result = build(Project(root), formats=("html",))
+    assert result.ok, (result.failed, errors(root))
+    page = (root / "build/sources/example-filing.html").read_text()
+    assert 'class="original" href="https://news.example.invalid/results"' in page
+    assert '<mark class="quote c-example-margin-2024' in page
+
+
+def test_a_source_with_two_documents_is_an_error(sources_project):
+    (sources_project / "seeds/example-filing.txt").write_text("Revenue reached RMB 12.5 billion")
+    assert "seeds/example-filing.yaml:1:1: error: two documents for one source " \
+        "(seeds/example-filing.txt, seeds/example-filing.pdf); keep one, or give the other " \
+        "its own id and .yaml" in errors(sources_project)
