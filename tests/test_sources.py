@@ -372,3 +372,21 @@ def test_a_source_with_two_documents_is_an_error(sources_project):
     assert "seeds/example-filing.yaml:1:1: error: two documents for one source " \
         "(seeds/example-filing.txt, seeds/example-filing.pdf); keep one, or give the other " \
         "its own id and .yaml" in errors(sources_project)
+
+
+def test_a_wrong_number_in_a_pdf_claim_fails_at_its_value(sources_project):
+    edit_file(sources_project / "seeds/example-filing.yaml", 'value: 15.3, unit: "%"',
+              'value: 15.8, unit: "%"')
+    found = [e for e in errors(sources_project) if "example-revenue-2024" in e]
+    assert found == ["seeds/example-filing.yaml:12:80: error: claim 'example-revenue-2024' "
+                     "data[0].value: 15.8 is not written in the quote; the numbers written with "
+                     "unit '%' are 15.3"]
+
+
+def test_a_damaged_series_file_is_a_clear_error(sources_project):
+    write = sources_project / "seeds"
+    (write / "index-series.yaml").write_text(
+        "series:\n  instrument: Some index\n  provider: Example\n  as_of: 2025-01-02\n")
+    (write / "index-series.csv").write_bytes(b"date,value\n2025-01-02,\x00\x01garbage\n")
+    assert any(e.startswith("seeds/index-series.csv:2:") and "binary file" in e
+               for e in errors(sources_project)), errors(sources_project)
