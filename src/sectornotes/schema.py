@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -593,21 +594,15 @@ class Note(Strict):
         None, description="Markdown: how the target or view changes with the key assumptions "
         "(MAR, when a target is given).")
 
-    @field_validator("completed")
+    @field_validator("release", "completed")
     @classmethod
-    def _completed_has_offset(cls, completed: dt.datetime | None) -> dt.datetime | None:
-        if completed is not None and completed.tzinfo is None:
-            raise ValueError("write the completion time with its UTC offset, e.g. "
-                             f"{completed.isoformat()}+08:00")
-        return completed
-
-    @field_validator("release")
-    @classmethod
-    def _release_has_offset(cls, release: dt.datetime | None) -> dt.datetime | None:
-        if release is not None and release.tzinfo is None:
-            raise ValueError("write the release time with its UTC offset, e.g. "
-                             f"{release.isoformat()}+08:00, so it means one moment everywhere")
-        return release
+    def _has_offset(cls, moment: dt.datetime | None,
+                    info: ValidationInfo) -> dt.datetime | None:
+        if moment is not None and moment.tzinfo is None:
+            what = "release" if info.field_name == "release" else "completion"
+            raise ValueError(f"write the {what} time with its UTC offset, e.g. "
+                             f"{moment.isoformat()}+08:00, so it means one moment everywhere")
+        return moment
 
     @model_validator(mode="after")
     def _approval(self) -> Note:

@@ -112,7 +112,7 @@ def normalized_address(address: str) -> str:
 
 def records_path(project: Project) -> Path:
     """records/sectornotes.sqlite: outside build/, so `clean` never removes it."""
-    return project.root / "records" / RECORDS_FILE
+    return project.records_dir / RECORDS_FILE
 
 
 def now_utc() -> str:
@@ -291,7 +291,7 @@ class DistributionLock:
     """
 
     def __init__(self, project: Project, log: Callable[[str], None]):
-        self.path = project.root / "records" / "distribute.lock"
+        self.path = project.records_dir / "distribute.lock"
         self.log = log
         self.handle: TextIO | None = None
 
