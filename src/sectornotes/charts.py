@@ -375,15 +375,17 @@ def _ranges(axes, figure, frame, categories, series_names, look, unit) -> None:
 
 def draw_history_chart(main: list[tuple[Any, float]], main_name: str,
                        benchmark: list[tuple[Any, float]], benchmark_name: str,
-                       events: list[tuple[Any, str]], style: ChartStyle) -> bytes:
+                       events: list[tuple[Any, str]], style: ChartStyle,
+                       language: str = "en") -> bytes:
     """A price (or index) line rebased to 100, its benchmark beside it, and a marker with
     the new rating (and target) at every rating or target change; SVG bytes."""
     lines = [(main_name, main)] + ([(benchmark_name, benchmark)] if benchmark else [])
-    return draw_performance(lines, events, style)
+    return draw_performance(lines, events, style, language)
 
 
 def draw_performance(lines: list[tuple[str, list[tuple[Any, float]]]],
-                     events: list[tuple[Any, str]], style: ChartStyle) -> bytes:
+                     events: list[tuple[Any, str]], style: ChartStyle,
+                     language: str = "en") -> bytes:
     """Series rebased to 100 on a date axis (the first is the subject, the rest its
     benchmarks), with a labelled marker on the subject at each event; SVG bytes."""
     import matplotlib.dates as mdates
@@ -419,7 +421,9 @@ def draw_performance(lines: list[tuple[str, list[tuple[Any, float]]]],
     axes.xaxis.set_major_locator(mdates.MonthLocator(
         bymonth=(1, 7) if span_days > 500 else (1, 4, 7, 10)))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    axes.set_ylabel("Rebased (start = 100)")
+    from .i18n import text
+
+    axes.set_ylabel(text(language, "rebased_axis"))
     axes.margins(y=0.18)
     axes.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, 1.18))
     chart.tight_layout()

@@ -217,7 +217,9 @@ def _chart_caption(chart: dict[str, Any], model: LoadedProject, language: str) -
         names.append(chart["benchmark"]["name"])
     illustrative = series.meta.illustrative or (
         chart["benchmark"] is not None and model.series[chart["benchmark"]["id"]].meta.illustrative)
+    plotted = series.between(dt.date.fromisoformat(chart["start"]),
+                             dt.date.fromisoformat(chart["end"]))
+    last = plotted[-1][0] if plotted else series.meta.as_of
     return text(language, "chart_caption", names=text(language, "list_separator").join(names),
-                provider=series.meta.provider,
-                as_of=format_date(series.meta.as_of, language)) + (
+                provider=series.meta.provider, as_of=format_date(last, language)) + (
         text(language, "chart_illustrative") if illustrative else "")

@@ -67,7 +67,7 @@ EN = {
     "chart_illustrative": " Illustrative data, not market prices.",
     "list_separator": ", ",
     "kind_fact": "Fact", "kind_estimate": "Estimate", "kind_forecast": "Forecast",
-    "kind_opinion": "Opinion", "kind_data": "Data",
+    "kind_opinion": "Opinion", "kind_data": "Data", "rebased_axis": "Rebased (start = 100)",
     "definition_above": "Expected to return more than {low} relative to {benchmark} over the "
                         "next {months} months.",
     "definition_between": "Expected to return between {low} and {high} relative to "
@@ -141,7 +141,7 @@ ZH = {
     "chart_illustrative": "示例数据，并非市场价格。",
     "list_separator": "、",
     "kind_fact": "事实", "kind_estimate": "估计", "kind_forecast": "预测", "kind_opinion": "观点",
-    "kind_data": "数据",
+    "kind_data": "数据", "rebased_axis": "以起始日为 100",
     "definition_above": "预计未来 {months} 个月内相对{benchmark}的回报高于 {low}。",
     "definition_between": "预计未来 {months} 个月内相对{benchmark}的回报介于 {low} 与 {high} 之间。",
     "definition_below": "预计未来 {months} 个月内相对{benchmark}的回报低于 {high}。",

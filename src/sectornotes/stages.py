@@ -122,7 +122,7 @@ def _history_chart_worker(main: list[tuple[Any, float]], main_name: str,
     from .charts import ChartStyle, draw_history_chart
 
     return draw_history_chart(main, main_name, benchmark, benchmark_name, events,
-                              ChartStyle.from_house(house, language))
+                              ChartStyle.from_house(house, language), language)
 
 
 def history_charts(model: LoadedProject, note_id: str) -> dict[str, dict[str, Any]]:
@@ -229,7 +229,7 @@ def _performance_worker(lines: list[tuple[str, list[tuple[Any, float]]]],
                         events: list[tuple[Any, str]], house: Any, language: str) -> bytes:
     from .charts import ChartStyle, draw_performance
 
-    return draw_performance(lines, events, ChartStyle.from_house(house, language))
+    return draw_performance(lines, events, ChartStyle.from_house(house, language), language)
 
 
 def rating_change_labels(model: LoadedProject, subject_id: str, start: Any, end: Any,
