@@ -71,3 +71,19 @@ def test_a_failed_pdf_blocks_its_rixml(sample_project):
     assert "pdf/capex-note.pdf" in result.failed
     assert result.failed["rixml/capex-note.xml"] == "build/pdf/capex-note.pdf failed"
     assert not (sample_project / "build/rixml/capex-note.xml").exists()
+
+
+def test_rixml_names_each_rated_company_with_its_rating_and_target(repo_project):
+    from sectornotes.model import load_project
+    from sectornotes.rixml import note_rixml
+
+    model = load_project(repo_project)
+    root = ElementTree.fromstring(note_rixml(model, "china-ai-after-deepseek", b"%PDF-1.7"))
+    issuers = root.findall("r:Product/r:Context/r:IssuerDetails/r:Issuer", NS)
+    assert [i.findtext("r:IssuerName/r:NameValue", namespaces=NS) for i in issuers] == \
+        ["Tencent", "Alibaba", "Baidu"]
+    tencent = issuers[0].find("r:SecurityDetails/r:Security", NS)
+    assert tencent.find("r:SecurityID", NS).get("idValue") == "0700.HK"
+    target = tencent.find("r:SecurityFinancials/r:TargetPrice", NS)
+    assert (target.text, target.get("currencyCode")) == ("580", "HKD")
+    assert tencent.find("r:SecurityFinancials/r:Rating", NS).get("publisherDefinedValue") == "buy"

@@ -91,6 +91,25 @@ def note_rixml(model: LoadedProject, note_id: str, pdf_bytes: bytes) -> bytes:
     _element(resource, "Name", f"{note_id}.pdf")
     _element(resource, "Checksum", hashlib.sha256(pdf_bytes).hexdigest(), algorithm="SHA-256")
     context = _element(product, "Context", external="Yes")
+    companies = [subject for subject in note.subjects if subject.kind == "company"]
+    if companies:
+        issuers = _element(context, "IssuerDetails")
+        for index, subject in enumerate(companies):
+            issuer = _element(issuers, "Issuer", issuerType="Corporate",
+                              primaryIndicator="Yes" if index == 0 else "No")
+            security = _element(_element(issuer, "SecurityDetails"), "Security",
+                                primaryIndicator="Yes")
+            _element(security, "SecurityID", idType="Ticker", idValue=subject.id)
+            financials = _element(security, "SecurityFinancials")
+            _element(financials, "Rating", rating_label(house, "company", subject.rating,
+                                                        language), ratingType="company-rating",
+                     priorCurrent="Current", publisherDefinedValue=subject.rating)
+            if subject.target:
+                _element(financials, "TargetPrice", f"{subject.target.value:g}",
+                         currencyCode=subject.target.currency)
+            name = _element(issuer, "IssuerName")
+            _element(name, "NameValue", subject.name_zh if language == "zh" and subject.name_zh
+                     else subject.name)
     details = _element(context, "ProductDetails", periodicalIndicator="No",
                        publicationDateTime=published)
     _element(details, "ProductCategory", productCategory="Report")
