@@ -68,6 +68,7 @@ EN = {
     "list_separator": ", ",
     "kind_fact": "Fact", "kind_estimate": "Estimate", "kind_forecast": "Forecast",
     "kind_opinion": "Opinion", "kind_data": "Data", "rebased_axis": "Rebased (start = 100)",
+    "coverage_columns": "Ticker|Rating|Target|Price|Upside|EPS {p1}|EPS {p2}|P/E {p1}|P/E {p2}",
     "definition_above": "Expected to return more than {low} relative to {benchmark} over the "
                         "next {months} months.",
     "definition_between": "Expected to return between {low} and {high} relative to "
@@ -142,6 +143,7 @@ ZH = {
     "list_separator": "、",
     "kind_fact": "事实", "kind_estimate": "估计", "kind_forecast": "预测", "kind_opinion": "观点",
     "kind_data": "数据", "rebased_axis": "以起始日为 100",
+    "coverage_columns": "代码|评级|目标价|股价|上涨空间|{p1} 每股收益|{p2} 每股收益|{p1} 市盈率|{p2} 市盈率",
     "definition_above": "预计未来 {months} 个月内相对{benchmark}的回报高于 {low}。",
     "definition_between": "预计未来 {months} 个月内相对{benchmark}的回报介于 {low} 与 {high} 之间。",
     "definition_below": "预计未来 {months} 个月内相对{benchmark}的回报低于 {high}。",

@@ -234,9 +234,8 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
                      if r["cells"].get(f"eps{i}")), f"FY{i}") for i in (1, 2)]
     estimate = [any(r["cells"].get(f"eps{i}", {}).get("estimate") for r in rows) for i in (1, 2)]
     suffix = ["E" if e else "" for e in estimate]
-    columns = ["Ticker", "Rating", "Target", "Price", "Upside",
-               f"EPS {periods[0]}{suffix[0]}", f"EPS {periods[1]}{suffix[1]}",
-               f"P/E {periods[0]}{suffix[0]}", f"P/E {periods[1]}{suffix[1]}"]
+    columns = text(language, "coverage_columns", p1=f"{periods[0]}{suffix[0]}",
+                   p2=f"{periods[1]}{suffix[1]}").split("|")
 
     def claim_cell(cell: dict | None) -> dict | None:
         if not cell or cell.get("value") is None:
