@@ -82,3 +82,20 @@ def test_a_price_in_another_currency_than_the_target_fails_check(repo_project):
     messages = [f.format() for f in load_project(repo_project).errors]
     assert any("rows[0].target: tencent-target-price is in USD but the price is in HKD; upside "
                "and P/E need one currency" in m for m in messages), messages
+
+
+def test_the_manifest_records_each_series_hash(repo_project):
+    import hashlib
+    import json
+
+    assert build(Project(repo_project), ("china-ai-after-deepseek",), formats=("html",)).ok
+    manifest = json.loads((repo_project / "build/manifest.json").read_text())
+    inputs = manifest["outputs"]["figures/china-tech-vs-csi300.svg"]["inputs"]
+    csv_bytes = (repo_project / "seeds/csi300-illustrative.csv").read_bytes()
+    assert inputs["series:csi300-illustrative"] == hashlib.sha256(csv_bytes).hexdigest()
+    # a changed series redraws the chart and the note, nothing else
+    edit_file(repo_project / "seeds/csi300-illustrative.csv", "2025-05-30,", "2025-05-30,1")
+    rebuilt = set(build(Project(repo_project), ("china-ai-after-deepseek",),
+                        formats=("html",)).built)
+    assert "figures/china-tech-vs-csi300.svg" in rebuilt
+    assert "figures/china-internet-capex-growth.svg" not in rebuilt
