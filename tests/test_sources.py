@@ -390,3 +390,58 @@ def test_a_damaged_series_file_is_a_clear_error(sources_project):
     (write / "index-series.csv").write_bytes(b"date,value\n2025-01-02,\x00\x01garbage\n")
     assert any(e.startswith("seeds/index-series.csv:2:") and "binary file" in e
                for e in errors(sources_project)), errors(sources_project)
+
+
+def test_misused_source_fields_are_errors_at_their_place(sources_project, make_project):
+    seeds = sources_project / "seeds"
+    edit_file(seeds / "example-model.yaml", "    kind: forecast\n    data:\n      - {metric: eps",
+              "    kind: forecast\n    source:\n      quote: \"EPS of 2.46\"\n    data:\n"
+              "      - {metric: eps")
+    edit_file(seeds / "example-model.yaml", "  - id: example-growth-2025e\n",
+              "  - id: no-data-from-a-sheet\n    text: A claim with no cell.\n    kind: fact\n"
+              "  - id: example-growth-2025e\n")
+    found = errors(sources_project)
+    assert any("claim 'example-eps-2025e': seeds/example-model.xlsx is a spreadsheet; cite "
+               "each value's cell in its data point instead of a quote" in e for e in found)
+    assert any("claim 'no-data-from-a-sheet': a claim from a spreadsheet states its values as "
+               "data points with their cells" in e for e in found), found
+
+
+def test_a_page_for_a_text_source_and_a_page_without_text_are_errors(make_project):
+    from .conftest import SEED_YAML
+
+    root = make_project({
+        "seeds/capex-review.yaml": replaced(SEED_YAML, '      context: "In Q3 2024"\n',
+                                            '      context: "In Q3 2024"\n      page: 3\n'),
+        "seeds/empty-page.html": "<html><head><title></title></head><body></body></html>",
+        "seeds/empty-page.yaml": replaced(FILING_YAML, "example-", "empty-", count=0)})
+    found = errors(root)
+    assert any("source.page: seeds/capex-review.txt has no pages; remove 'page:'" in e
+               for e in found), found
+    assert any(e.startswith("seeds/empty-page.html:1:1: error: no readable text found in this "
+                            "web page") for e in found), found
+
+
+@pytest.mark.parametrize(("figure", "message"), [
+    ("kind: performance\nplot: [no-such-series]\n",
+     "plot[0]: no series 'no-such-series' in seeds/"),
+    ("kind: performance\nplot: [idx]\nstart: 2025-01-02\nend: 2025-01-03\n"
+     "events: [{date: 2024-12-01, label: Early}]\n",
+     "events[0].date: 2024-12-01 is outside the chart (2025-01-02 to 2025-01-03)"),
+    ("kind: coverage\nrows:\n  - {company: X, ticker: X.HK, rating: buy}\n",
+     "rows[0]: give the price as a claim ('price:') or a series point"),
+    ("kind: coverage\nrows:\n  - {company: X, ticker: X.HK, rating: outperform, "
+     "price_series: idx, price_date: 2025-01-02}\n",
+     "rows[0].rating: 'outperform' is not a company rating in house.yaml"),
+    ("kind: coverage\nrows:\n  - {company: X, ticker: X.HK, rating: buy, "
+     "price_series: idx, price_date: 2025-01-04}\n",
+     "rows[0].price_date: seeds/idx.csv has no value on 2025-01-04"),
+], ids=["unknown-series", "event-outside", "no-price", "sector-rating", "no-such-date"])
+def test_a_broken_exhibit_fails_check(make_project, figure, message):
+    root = make_project({
+        "seeds/idx.csv": "date,value\n2025-01-02,100\n2025-01-03,101.5\n",
+        "seeds/idx.yaml": "series:\n  instrument: Index\n  provider: Example\n"
+                          "  as_of: 2025-01-03\n",
+        "figures/exhibit.yaml": "title: Exhibit\n" + figure})
+    assert any(e.startswith("figures/exhibit.yaml:") and message in e
+               for e in errors(root)), errors(root)
