@@ -187,6 +187,23 @@ def load_document(path: Path, display: str, cache_dir: Path | None) -> Document:
                     digest=digest)
 
 
+_EXTRACTOR_PACKAGES = {".pdf": "pypdfium2", ".html": "trafilatura", ".xlsx": "openpyxl",
+                       ".csv": ""}
+
+
+def _extractor_version(suffix: str) -> str:
+    """This tool's extraction rules and the extracting library's version: a cached result
+    from another version of either is extracted again."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = _EXTRACTOR_PACKAGES.get(suffix, "")
+    try:
+        return f"{EXTRACTOR_VERSION}/{package}-{version(package)}" if package else \
+            EXTRACTOR_VERSION
+    except PackageNotFoundError:
+        return EXTRACTOR_VERSION
+
+
 def _cached(cache_dir: Path | None, suffix: str, digest: str) -> dict[str, Any] | None:
     if cache_dir is None:
         return None
@@ -194,7 +211,8 @@ def _cached(cache_dir: Path | None, suffix: str, digest: str) -> dict[str, Any] 
         data = json.loads((cache_dir / f"{digest}{suffix}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("version") == EXTRACTOR_VERSION else None
+    wanted = _extractor_version(suffix)
+    return data if isinstance(data, dict) and data.get("version") == wanted else None
 
 
 def _store(cache_dir: Path | None, suffix: str, digest: str, data: dict[str, Any]) -> None:
@@ -205,7 +223,8 @@ def _store(cache_dir: Path | None, suffix: str, digest: str, data: dict[str, Any
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_text_atomic(cache_dir / f"{digest}{suffix}.json",
-                          json.dumps({**data, "version": EXTRACTOR_VERSION}, ensure_ascii=False))
+                          json.dumps({**data, "version": _extractor_version(suffix)},
+                                     ensure_ascii=False))
     except OSError:
         pass  # a cache that cannot be written only costs time
 
