@@ -83,7 +83,28 @@ def copy_repo_project(root: Path) -> Path:
         shutil.copytree(REPO_ROOT / part, root / part)
     for part in ("house.yaml", "compliance.yaml"):
         shutil.copy(REPO_ROOT / part, root / part)
+    # The extraction cache is keyed by content: sharing it only saves extracting the
+    # sample's PDF, web page and workbook again for every copy.
+    shutil.copytree(_sample_extractions(), root / "build" / ".state" / "extract")
     return root
+
+
+_EXTRACTIONS: list[Path] = []
+
+
+def _sample_extractions() -> Path:
+    """A folder holding the extraction cache of this repository's sources (made once)."""
+    if not _EXTRACTIONS:
+        import tempfile
+
+        from sectornotes.documents import load_document
+
+        folder = Path(tempfile.mkdtemp(prefix="sectornotes-extract-"))
+        for path in sorted((REPO_ROOT / "seeds").iterdir()):
+            if path.suffix in (".pdf", ".html", ".xlsx"):
+                load_document(path, f"seeds/{path.name}", folder)
+        _EXTRACTIONS.append(folder)
+    return _EXTRACTIONS[0]
 
 
 @pytest.fixture
