@@ -92,6 +92,8 @@ def model() -> bytes:
     note = book.create_sheet("About")
     note.append(["Illustrative model of the fictional Lanternfield Research: invented "
                  "estimates, not forecasts of any real firm."])
+    fixed = dt.datetime(2025, 5, 30, 8, 0, 0)  # reproducible bytes
+    book.properties.created = book.properties.modified = fixed
     buffer = io.BytesIO()
     book.save(buffer)
     # Store the values a spreadsheet program saves with each formula (openpyxl stores none).
