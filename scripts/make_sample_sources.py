@@ -62,6 +62,15 @@ COMPANIES = [  # name, ticker, series id, last price (HKD), target, EPS 2024A/20
 ]
 INDEXES = [("hsi-illustrative", "Hang Seng Index (illustrative data)", "恒生指数（示例数据）",
             23300.0, 17)]
+# Index series drawn from a level with a drift (the sector notes' charts and benchmarks).
+DRIFTING_INDEXES = [
+    ("csi300-illustrative", "CSI 300 Index (illustrative data)", "沪深 300 指数（示例数据）",
+     3900.0, 0.00005, 0.011, 7),
+    ("china-tech-index-illustrative", "China technology sector index (illustrative data)",
+     "中国科技行业指数（示例数据）", 1000.0, 0.0003, 0.018, 11),
+    ("china-media-index-illustrative", "China media sector index (illustrative data)",
+     "中国传媒行业指数（示例数据）", 1000.0, 0.0002, 0.02, 13),
+]
 START, END = dt.date(2022, 6, 1), dt.date(2025, 6, 6)
 
 
@@ -115,6 +124,9 @@ def _with_cached(xlsx: bytes, member: str, values: dict[str, float]) -> bytes:
                                           rf"\g<1>\g<2><v>{value}</v>", text)
                     assert count == 1, reference
                 data = text.encode("utf-8")
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-05-30T08:00:00Z",
+                              data)
             item.date_time = (2025, 5, 30, 0, 0, 0)  # reproducible bytes
             target.writestr(item, data)
     return out.getvalue()
@@ -131,6 +143,19 @@ def walk(seed: int, last: float, volatility: float) -> list[tuple[dt.date, float
         day += dt.timedelta(days=1)
     scale = last / points[-1][1]
     return [(d, v * scale) for d, v in points]
+
+
+def drift_walk(start: float, drift: float, volatility: float,
+               seed: int) -> list[tuple[dt.date, float]]:
+    """A seeded random walk over business days from a starting level."""
+    rng = random.Random(seed)
+    day, level, points = START, start, []
+    while day <= END:
+        if day.weekday() < 5:
+            points.append((day, round(level, 2)))
+            level *= 1 + rng.gauss(drift, volatility)
+        day += dt.timedelta(days=1)
+    return points
 
 
 def write_series(series_id: str, name: str, name_zh: str, currency: str | None,
@@ -157,6 +182,8 @@ def main() -> None:
                      f"{name} 股价（示例数据）", "HKD", walk(31 + index, last, 0.022))
     for series_id, name, name_zh, last, seed in INDEXES:
         write_series(series_id, name, name_zh, None, walk(seed, last, 0.012))
+    for series_id, name, name_zh, start, drift, volatility, seed in DRIFTING_INDEXES:
+        write_series(series_id, name, name_zh, None, drift_walk(start, drift, volatility, seed))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
+
 from sectornotes.engine import build
 from sectornotes.exhibits import coverage_csv, performance_csv, performance_lines
 from sectornotes.model import load_project
@@ -99,3 +101,18 @@ def test_the_manifest_records_each_series_hash(repo_project):
                         formats=("html",)).built)
     assert "figures/china-tech-vs-csi300.svg" in rebuilt
     assert "figures/china-internet-capex-growth.svg" not in rebuilt
+
+
+@pytest.mark.slow  # WeasyPrint and openpyxl write the files again
+def test_the_sample_sources_are_reproduced_byte_for_byte(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "seeds").mkdir()
+    subprocess.run([sys.executable, str(REPO_ROOT / "scripts/make_sample_sources.py")],
+                   cwd=tmp_path, check=True)
+    written = sorted(p.name for p in (tmp_path / "seeds").iterdir())
+    assert "lanternfield-weekly-digest.pdf" in written and len(written) == 17
+    for name in written:
+        assert (tmp_path / "seeds" / name).read_bytes() == \
+            (REPO_ROOT / "seeds" / name).read_bytes(), name
