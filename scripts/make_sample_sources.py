@@ -93,6 +93,8 @@ def model() -> bytes:
     eps.append(["Company (EPS, HKD)", "Ticker", "2024A", "2025E", "2026E", "Growth 2026E"])
     for row, (name, ticker, _, _, _, actual, estimate, growth) in enumerate(COMPANIES, start=2):
         eps.append([name, ticker, actual, estimate, f"=D{row}*(1+F{row})", growth])
+        for column in "CDE":
+            eps[f"{column}{row}"].number_format = "0.00"
         eps[f"F{row}"].number_format = "0.0%"
     targets = book.create_sheet("Targets")
     targets.append(["Company", "Ticker", "Rating", "Target price (HKD)", "Method"])

@@ -86,6 +86,7 @@ def verify_cells(registered: RegisteredClaim, source: Source) -> list[Finding]:
         cell = sheet.cell(reference)
         assert cell is not None
         cells[where] = cell.value
+        point.record_decimals("value", shown_decimals(cell))
         shown.append(describe_cell(sheet, reference))
         if index == 0 or not registered.quote_line:
             row, column = split_reference(reference) or (1, 1)
@@ -104,12 +105,28 @@ def describe_cell(sheet: Sheet, reference: str) -> str:
     return f"{' · '.join(labels)}: {value} ({sheet.name}!{reference})"
 
 
+def shown_decimals(cell: Cell) -> int:
+    """The decimals a cell shows: its number format's ('0.00' → 2, '0.0%' → 1), else those
+    of its value as stored (0.136 in a percentage cell shows as 13.6: 1)."""
+    match = re.search(r"0\.(0+)", cell.number_format)
+    if match:
+        return len(match.group(1))
+    if "%" in cell.number_format and not isinstance(cell.value, float):
+        return 0
+    if isinstance(cell.value, float) and "e" not in repr(cell.value):
+        places = len(repr(cell.value).partition(".")[2].rstrip("0"))
+        return max(0, places - 2) if "%" in cell.number_format else places
+    return 0
+
+
 def _as_shown(cell: Cell) -> str:
-    if isinstance(cell.value, float) and "%" in cell.number_format:
-        return f"{Decimal(repr(cell.value)) * 100:f}".rstrip("0").rstrip(".") + "%"
-    if isinstance(cell.value, float):
-        return f"{cell.value:g}"
-    return str(cell.value)
+    """A cell's value as the workbook shows it: '13.6%', '26.10'."""
+    if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+        return str(cell.value)
+    places = shown_decimals(cell)
+    if "%" in cell.number_format:
+        return f"{Decimal(repr(float(cell.value))) * 100:.{places}f}%"
+    return f"{cell.value:.{places}f}"
 
 
 def _cell_problem(sheet: Sheet, reference: str, point: DataPoint, kind: str,
