@@ -271,3 +271,54 @@ def test_a_previous_rating_that_history_contradicts_fails_check(repo_project):
     assert f"{NOTE}:12:18: error: previous_rating: 'underperform', but the last note on 'tech', " \
         "china-ai-after-deepseek (2025-06-03), rated it 'outperform'; set previous_rating: " \
         "outperform" in messages, messages
+
+
+def test_a_lowest_rating_with_a_floor_fails_check(repo_project):
+    edit_file(repo_project / "house.yaml",
+              "{id: underperform, label: {en: Underperform, zh: 弱于大市}, max_relative_return: -5}",
+              "{id: underperform, label: {en: Underperform, zh: 弱于大市}, "
+              "min_relative_return: -40, max_relative_return: -5}")
+    assert any("ratings.sector[2] (underperform): the lowest rating has no lower bound; "
+               "remove 'min_relative_return'" in f.message
+               for f in load_project(repo_project).errors)
+
+
+def test_a_target_on_a_sector_and_a_bad_ticker_fail_check(repo_project):
+    edit_file(repo_project / NOTE, "    rating: outperform\n    series:",
+              "    rating: outperform\n    target: {value: 10, currency: HKD}\n    series:")
+    edit_file(repo_project / "notes/china-ai-after-deepseek.yaml", "  - {id: 0700.HK,",
+              "  - {id: 0700 HK,")
+    messages = [f.format() for f in load_project(repo_project).errors]
+    assert any(m.startswith(f"{NOTE}:") and "subjects[0].target: only a company has a target "
+               "price" in m for m in messages), messages
+    assert any("'0700 HK' is not a ticker or sector id (letters, digits, '.' and '-', e.g. "
+               "0700.HK)" in m for m in messages), messages
+
+
+def test_a_subject_whose_disclosures_start_after_the_note_fails_check(repo_project):
+    edit_file(repo_project / "compliance.yaml", "  tech:\n    disclosures:\n"
+              "      - effective: 2024-01-01", "  tech:\n    disclosures:\n"
+              "      - effective: 2025-06-04")
+    errors = [f for f in load_project(repo_project).errors
+              if "'tech' has no disclosures effective on or before 2025-06-03" in f.message]
+    assert errors and errors[0].path == "compliance.yaml" and errors[0].line == line_of(
+        repo_project / "compliance.yaml", "  tech:")
+
+
+def test_a_series_dated_after_its_last_value_fails_check(repo_project):
+    edit_file(repo_project / "seeds/csi300-illustrative.yaml", "as_of: 2025-06-06",
+              "as_of: 2025-07-01")
+    assert any(f.path == "seeds/csi300-illustrative.yaml" and "series.as_of: 2025-07-01 is "
+               "after the last date in seeds/csi300-illustrative.csv (2025-06-06)" in f.message
+               for f in load_project(repo_project).errors)
+
+
+def test_a_coverage_row_citing_an_unknown_or_empty_claim_fails_check(repo_project):
+    coverage = repo_project / "figures/china-internet-coverage.yaml"
+    edit_file(coverage, "target: tencent-target-price", "target: tencent-target-prize")
+    edit_file(coverage, "target: baidu-target-price", "target: deepseek-r1-release-2025-01-20")
+    messages = [f.message for f in load_project(repo_project).errors]
+    assert any("rows[0].target: unknown claim 'tencent-target-prize' (did you mean "
+               "'tencent-target-price'?)" in m for m in messages), messages
+    assert any("rows[2].target: claim 'deepseek-r1-release-2025-01-20' states no number "
+               "(no 'data')" in m for m in messages), messages

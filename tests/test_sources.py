@@ -450,25 +450,13 @@ def test_a_broken_exhibit_fails_check(make_project, figure, message):
 def test_ligatures_and_soft_hyphens_in_a_pdf_do_not_stop_a_quote(make_project):
     body = ("<p>The \ufb01nancial of\ufb01ce reported that e\u00adquipment spending rose 12% "
             "in 2024.</p>")
-    seed = replaced(FILING_YAML, '''  - id: example-revenue-2024
-    text: Example Holdings' revenue grew 15.3% in 2024.
-    kind: fact
-    data:
-      - {metric: revenue-yoy, entity: Example Holdings, period: "2024", value: 15.3, unit: "%"}
-    source:
-      quote: "Revenue reached RMB 12.5 billion in 2024, up 15.3% year on year."
-  - id: example-margin-2024
-    text: Example Holdings' gross margin rose to 40.1% in 2024.
-    kind: fact
-    source:
-      quote: "Gross margin improved to 40.1% in 2024"
-      page: 2
-''', '''  - id: ligature-quote
+    seed = FILING_YAML[:FILING_YAML.index("claims:\n")] + """claims:
+  - id: ligature-quote
     text: The finance office saw equipment spending rise.
     kind: fact
     source:
       quote: "The financial office reported that equipment spending rose"
-''')
+"""
     root = make_project({"seeds/ligatures.pdf": pdf_from_html(body),
                          "seeds/ligatures.yaml": seed})
     assert not [e for e in errors(root) if "ligature-quote" in e], errors(root)

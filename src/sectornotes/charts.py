@@ -373,16 +373,6 @@ def _ranges(axes, figure, frame, categories, series_names, look, unit) -> None:
     axes.grid(axis="y", visible=False)
 
 
-def draw_history_chart(main: list[tuple[Any, float]], main_name: str,
-                       benchmark: list[tuple[Any, float]], benchmark_name: str,
-                       events: list[tuple[Any, str]], style: ChartStyle,
-                       language: str = "en") -> bytes:
-    """A price (or index) line rebased to 100, its benchmark beside it, and a marker with
-    the new rating (and target) at every rating or target change; SVG bytes."""
-    lines = [(main_name, main)] + ([(benchmark_name, benchmark)] if benchmark else [])
-    return draw_performance(lines, events, style, language)
-
-
 def draw_performance(lines: list[tuple[str, list[tuple[Any, float]]]],
                      events: list[tuple[Any, str]], style: ChartStyle,
                      language: str = "en") -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .documents import DOCUMENT_SUFFIXES, Document, document_path, load_document
+from .documents import DOCUMENT_SUFFIXES, Document, document_paths, load_document
 from .findings import Finding, did_you_mean
 from .numbers import numbers_in
 from .project import Project
@@ -105,7 +105,7 @@ def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
                    document: YamlDocument, registry: ClaimRegistry,
                    findings: list[Finding]) -> None:
     display = document.path
-    candidates = document_path(project.seeds_dir, source_id)
+    candidates = document_paths(project.seeds_dir, source_id)
     if len(candidates) > 1:
         shown = ", ".join(project.relative(c) for c in candidates)
         findings.append(Finding(display, 1, 1, f"two documents for one source ({shown}); keep "

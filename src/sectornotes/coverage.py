@@ -53,6 +53,25 @@ def recommendations(notes: dict[str, Note]) -> list[Recommendation]:
     return sorted(found, key=lambda r: (r.date, r.note_id, r.subject.id))
 
 
+def rating_changes(notes: dict[str, Note], subject_id: str,
+                   until: tuple[dt.date, str] | None = None) -> list[Recommendation]:
+    """The recommendations on a subject that changed its rating or target, oldest first;
+    with `until` (date, note id), none published after that note."""
+    changes: list[Recommendation] = []
+    previous: tuple[str, float | None] | None = None
+    for recommendation in recommendations(notes):
+        if recommendation.subject.id != subject_id:
+            continue
+        if until is not None and (recommendation.date, recommendation.note_id) > until:
+            continue
+        subject = recommendation.subject
+        current = (subject.rating, subject.target.value if subject.target else None)
+        if current != previous:
+            changes.append(recommendation)
+        previous = current
+    return changes
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day `months` earlier (the month's last day when it has fewer days)."""
     month_index = day.year * 12 + day.month - 1 - months

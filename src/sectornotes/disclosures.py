@@ -19,8 +19,8 @@ from .coverage import (
     last_quarter_end,
     months_before,
     note_subjects,
+    rating_changes,
     rating_distribution,
-    recommendations,
     subject_scale,
 )
 from .formatting import format_date, format_number
@@ -46,21 +46,11 @@ def rating_events(model: LoadedProject, note_id: str, subject_id: str,
                   start: dt.date) -> list[dict[str, Any]]:
     """Every change of rating or target of a subject from `start` up to this note."""
     note = model.notes[note_id].spec
-    events: list[dict[str, Any]] = []
-    previous: tuple[str, object] | None = None
-    for recommendation in recommendations(_published(model)):
-        if recommendation.subject.id != subject_id or recommendation.date > note.date:
-            continue
-        if recommendation.date == note.date and recommendation.note_id > note_id:
-            continue
-        subject = recommendation.subject
-        target = subject.target.value if subject.target else None
-        current = (subject.rating, target)
-        if current != previous and recommendation.date >= start:
-            events.append({"date": recommendation.date.isoformat(), "rating": subject.rating,
-                           "target": target, "scale": subject_scale(subject)})
-        previous = current
-    return events
+    return [{"date": change.date.isoformat(), "rating": change.subject.rating,
+             "target": change.subject.target.value if change.subject.target else None,
+             "scale": subject_scale(change.subject)}
+            for change in rating_changes(_published(model), subject_id, (note.date, note_id))
+            if change.date >= start]
 
 
 def chart_data(model: LoadedProject, note_id: str, subject: Subject) -> dict[str, Any] | None:

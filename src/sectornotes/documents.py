@@ -155,7 +155,7 @@ class Document:
         return next(iter(self.sheets.values()), None)
 
 
-def document_path(seeds_dir: Path, source_id: str) -> list[Path]:
+def document_paths(seeds_dir: Path, source_id: str) -> list[Path]:
     """The document files of a source: seeds/<id>.<txt|pdf|html|xlsx|csv> that exist."""
     return [seeds_dir / f"{source_id}{suffix}" for suffix in DOCUMENT_SUFFIXES
             if (seeds_dir / f"{source_id}{suffix}").is_file()]

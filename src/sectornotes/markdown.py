@@ -21,7 +21,6 @@ from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
 from .i18n import strings
 from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
-from .schema import House
 
 
 @dataclass
@@ -34,7 +33,6 @@ class Citations:
     figure_numbers: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     note_values: dict[str, str] = field(default_factory=dict)  # {rating}, {previous-rating}
-    house: House | None = None  # for rating labels in tables
 
     def number(self, claim_id: str) -> int:
         """The endnote number of a claim (or of a series point's key), given on first use."""

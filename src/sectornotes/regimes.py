@@ -329,11 +329,12 @@ def check_previous_ratings(notes: dict[str, LoadedNote]) -> list[Finding]:
     findings = []
     for note_id, loaded in notes.items():
         note = loaded.spec
-        if note.status == "draft":
+        cover = next((s for s in note_subjects(note) if subject_scale(s) == note.rating_scale),
+                     None)
+        if note.status == "draft" or cover is None:
             continue
         earlier = [r for r in recommendations(published)
-                   if r.subject.id == note_subjects(note)[0].id
-                   and subject_scale(r.subject) == note.rating_scale
+                   if r.subject.id == cover.id and subject_scale(r.subject) == note.rating_scale
                    and (r.date, r.note_id) < (note.date, note_id)]
         if not earlier:
             continue

@@ -117,13 +117,12 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     rating = _rating_context(house, note)
     citations = Citations(registry, language, target, figure_numbers,
                           note_values={"rating": rating["label"],
-                                       "previous-rating": rating["previous"] or ""},
-                          house=house)
+                                       "previous-rating": rating["previous"] or ""})
     key_points = [render_markdown(p, citations, inline=True) for p in note.key_points]
     sections = [{
         "heading": section.heading,
         "html": render_markdown(section.body, citations),
-        "figures": [_figure_context(figures[f], figure_numbers[f], registry, citations)
+        "figures": [_figure_context(figures[f], figure_numbers[f], registry, citations, house)
                     for f in section.figures],
     } for section in note.sections]
     # Rendered in reading order, so endnote numbers rise through the page.
@@ -173,7 +172,7 @@ def _mixed_note(figure: Figure) -> str | None:
 
 
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
-                    citations: Citations) -> dict:
+                    citations: Citations, house: House) -> dict:
     figure = loaded.spec
     sources = []
     for claim_id in figure_claim_ids(figure, registry):
@@ -187,7 +186,7 @@ def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
     if figure.kind == "table":
         table = _table(loaded, registry, citations)
     elif figure.kind == "coverage":
-        table = _coverage_table(figure, registry, citations)
+        table = _coverage_table(figure, registry, citations, house)
     return {
         "id": loaded.id, "number": number, "title": figure.title, "kind": figure.kind,
         "src": f"../figures/{loaded.id}.svg", "notes": figure.notes,
@@ -222,7 +221,8 @@ def _exhibit_source_line(figure: Figure, registry: ClaimRegistry, claims_line: s
         f"{claims_line.removeprefix(prefix)}"
 
 
-def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations) -> dict:
+def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations,
+                    house: House) -> dict:
     """The coverage table: each number links to its claim or series point; upside and P/E
     are derived (†, with how in the hover)."""
     from .exhibits import coverage_cells
@@ -262,17 +262,12 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
         eps = [claim_cell(cells.get("eps1")), claim_cell(cells.get("eps2"))]
         table_rows.append({"label": row["company"], "cells": [
             {"text": row["ticker"], "href": "", "quote": ""},
-            {"text": rating_label(citations_house(citations), "company", cells["rating"],
+            {"text": rating_label(house, "company", cells["rating"],
                                   language) or cells["rating"], "href": "", "quote": ""},
             target, price, derived_cell(cells.get("upside"), "%", target), *eps,
             derived_cell(cells.get("pe1"), "x", eps[0]),
             derived_cell(cells.get("pe2"), "x", eps[1])]})
     return {"columns": columns, "rows": table_rows}
-
-
-def citations_house(citations: Citations) -> House:
-    assert citations.house is not None
-    return citations.house
 
 
 def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) -> dict:

@@ -34,6 +34,7 @@ EMAIL = r"^[^@\s\x00-\x1f\x7f<>,;]+@[^@\s\x00-\x1f\x7f<>,;]+\.[^@\s\x00-\x1f\x7f
 SINGLE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters (mail headers)
 _PERIOD_PART = r"(?:FY\d{4}(?:-(?:Q[1-4]|H[12]))?|\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?)"
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
+TICKER = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
 
 _PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
@@ -41,6 +42,7 @@ _PATTERN_HELP = {
     SINGLE_LINE: "one line of text, without line breaks or control characters",
     PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, a fiscal FYYYYY, "
             "FYYYYY-Qn or FYYYYY-Hn, or a span A/B",
+    TICKER: "a ticker or sector id (letters, digits, '.' and '-', e.g. 0700.HK)",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
@@ -452,7 +454,7 @@ class CoverageRow(Strict):
     """One covered company of a coverage table: every number is a claim or a series point."""
 
     company: Text = Field(description="Name as printed.")
-    ticker: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$", description="Ticker.")
+    ticker: str = Field(pattern=TICKER, description="Ticker.")
     rating: KebabId = Field(description="Company rating id from house.yaml.")
     target: KebabId | None = Field(None, description="Claim stating the target price.")
     price: KebabId | None = Field(None, description="Claim stating the price (e.g. a model "
@@ -522,9 +524,6 @@ class Section(Strict):
     heading: Text = Field(description="Section heading.")
     body: Text = Field(description="Markdown; cite with [@claim-id], interpolate with {claim-id}.")
     figures: list[KebabId] = Field(default_factory=list, description="Figures shown after the prose.")
-
-
-TICKER = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
 
 
 class TargetPrice(Strict):

@@ -116,15 +116,6 @@ class FigureStage:
         return job
 
 
-def _history_chart_worker(main: list[tuple[Any, float]], main_name: str,
-                          benchmark: list[tuple[Any, float]], benchmark_name: str,
-                          events: list[tuple[Any, str]], house: Any, language: str) -> bytes:
-    from .charts import ChartStyle, draw_history_chart
-
-    return draw_history_chart(main, main_name, benchmark, benchmark_name, events,
-                              ChartStyle.from_house(house, language), language)
-
-
 def history_charts(model: LoadedProject, note_id: str) -> dict[str, dict[str, Any]]:
     """A note's price-and-rating charts by chart id, as `disclosures.chart_data` gives them."""
     from .coverage import note_subjects
@@ -159,8 +150,6 @@ class HistoryChartStage:
     def _job(self, context: BuildContext, chart: dict[str, Any]) -> Job:
         import datetime as dt
 
-        from .i18n import rating_label
-
         model = context.model
         assert model.house is not None
         job = Job([outputs.figure_svg(chart["id"])])
@@ -172,17 +161,15 @@ class HistoryChartStage:
         def points(entry: dict[str, Any] | None) -> list[tuple[Any, float]]:
             return [] if entry is None else model.series[entry["id"]].between(start, end)
 
-        events = []
-        for event in chart["events"]:
-            label = rating_label(model.house, event["scale"], event["rating"], language) or ""
-            if event["target"] is not None:
-                label += f" {event['target']:g}"
-            events.append((dt.date.fromisoformat(event["date"]), label))
+        events = [(dt.date.fromisoformat(event["date"]),
+                   change_label(model, event["scale"], event["rating"], event["target"], language))
+                  for event in chart["events"]]
 
         def run() -> Offload:
-            args = (points(chart["series"]), chart["series"]["name"], points(chart["benchmark"]),
-                    (chart["benchmark"] or {}).get("name", ""), events, model.house, language)
-            return Offload(_history_chart_worker, args,
+            lines = [(chart["series"]["name"], points(chart["series"]))]
+            if chart["benchmark"]:
+                lines.append((chart["benchmark"]["name"], points(chart["benchmark"])))
+            return Offload(_performance_worker, (lines, events, model.house, language),
                            lambda svg: Produced({job.outputs[0]: svg}))
 
         job.run = run
@@ -234,22 +221,24 @@ def _performance_worker(lines: list[tuple[str, list[tuple[Any, float]]]],
 
 def rating_change_labels(model: LoadedProject, subject_id: str, start: Any, end: Any,
                          language: str) -> list[tuple[Any, str]]:
-    """(date, new rating) of each rating change of a subject in the project's notes."""
-    from .coverage import recommendations
+    """(date, label) of each change of a subject's rating or target in the project's notes."""
+    from .coverage import rating_changes
+
+    notes = {note_id: loaded.spec for note_id, loaded in model.notes.items()}
+    return [(change.date, change_label(model, change.subject.kind, change.subject.rating,
+                                       change.subject.target.value if change.subject.target
+                                       else None, language))
+            for change in rating_changes(notes, subject_id) if start <= change.date <= end]
+
+
+def change_label(model: LoadedProject, scale: str, rating: str, target: float | None,
+                 language: str) -> str:
+    """What a chart writes at a rating change: the rating, and the target if any."""
     from .i18n import rating_label
 
     assert model.house is not None
-    labels, previous = [], None
-    notes = {note_id: loaded.spec for note_id, loaded in model.notes.items()}
-    for recommendation in recommendations(notes):
-        if recommendation.subject.id != subject_id:
-            continue
-        rating = recommendation.subject.rating
-        if rating != previous and start <= recommendation.date <= end:
-            label = rating_label(model.house, recommendation.subject.kind, rating, language)
-            labels.append((recommendation.date, label or rating))
-        previous = rating
-    return labels
+    label = rating_label(model.house, scale, rating, language) or rating
+    return label if target is None else f"{label} {target:g}"
 
 
 def _figure_outputs(figure_id: str, loaded: LoadedFigure | None) -> list[str]:

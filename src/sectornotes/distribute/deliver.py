@@ -200,9 +200,9 @@ def _finish(item: _Pending, outcome: SendOutcome, records: Records,
             result: DistributionResult, log: Callable[[str], None]) -> None:
     status = {"sent": "sent", "permanent": "permanent-failure", "temporary": "failed"}[
         outcome.status]
-    records.mark(item.delivery, status, outcome.response)
-    if status == "sent":
+    if status == "sent":  # first, so a stop right after the send cannot lose it
         records.record_dissemination(item.plan.note_id, item.first_dissemination)
+    records.mark(item.delivery, status, outcome.response)
     (result.sent if status == "sent" else result.failed).append(item.delivery)
     log(f"{status}: {item.plan.note_id} → {item.delivery.client_name} "
         f"<{item.delivery.address}>: {outcome.response}")
