@@ -8,8 +8,14 @@ DEB_NOTES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
              poppler-utils qpdf
 DEB_TESTS := chromium git
 PYTEST_ARGS ?=
+UV        := $(VENV)/bin/uv
+# uv's version is the one uv.lock pins (one source of truth).
+UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
+# Never download a Python: use the machine's python3, as the venv does.
+UV_ENV    := UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(VENV)
+LATEST    := /tmp/sectornotes-latest
 
-.PHONY: notes test test-fast check lint bench system-packages test-packages clean
+.PHONY: notes test test-fast test-latest lock check lint bench system-packages test-packages clean
 
 notes: $(STAMP)
 	$(VENV)/bin/sectornotes build
@@ -52,14 +58,30 @@ system-packages:
 test-packages:
 	$(call install_missing,$(DEB_TESTS))
 
-$(STAMP): pyproject.toml | system-packages
+# The environment is uv.lock, installed exactly (`uv sync --frozen`): the same lock gives the
+# same libraries on every machine. uv itself is locked too; a plain venv bootstraps it once.
+$(STAMP): pyproject.toml uv.lock | system-packages
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install -q --upgrade pip
-	$(PYTHON) -m pip install -q -e '.[dev]'
+	test -x $(UV) || $(PYTHON) -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV_ENV) $(UV) sync --frozen --extra dev --python $(PYTHON)
 	# Byte-compile once: an editable install does not, and where PYTHONDONTWRITEBYTECODE
 	# is set every start would compile the package again (a third of a no-op build).
 	$(PYTHON) -m compileall -q src
 	touch $(STAMP)
+
+# Update the lock deliberately (newest versions the bounds in pyproject.toml allow), then
+# review `git diff uv.lock` and run `make test` before committing it.
+lock: $(STAMP)
+	$(UV_ENV) $(UV) lock --upgrade
+
+# Drift check, not CI: the newest allowed versions in a throw-away environment, fast tier.
+# It shows a coming break (a library changing behaviour) before the lock is updated.
+test-latest: $(STAMP)
+	rm -rf $(LATEST)
+	$(UV_ENV) $(UV) venv -q --python $(PYTHON) $(LATEST)
+	$(UV_ENV) $(UV) pip install -q --python $(LATEST)/bin/python --upgrade '.[dev]'
+	$(UV_ENV) $(UV) pip list --python $(LATEST)/bin/python --outdated 2>/dev/null || true
+	$(LATEST)/bin/python -m pytest -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
 
 clean:
 	rm -rf build
