@@ -81,7 +81,7 @@ def test_a_figure_hook_linked_outside_the_project_never_runs(make_project, tmp_p
 def test_deeply_nested_yaml_is_an_error_at_its_position_not_a_crash(sample_project):
     (sample_project / "notes/deep.yaml").write_text("title: " + "[" * 5000 + "]" * 5000 + "\n")
     found = errors(sample_project)
-    assert ("notes/deep.yaml:1:71: error: YAML nested more than 64 levels deep; project files "
+    assert ("notes/deep.yaml:1:72: error: YAML nested more than 64 levels deep; project files "
             "need a few levels (is this file what you meant to save here?)") in found
     result = CliRunner().invoke(cli, ["-C", str(sample_project), "build", "--format", "html"])
     assert result.exit_code == 1 and "nested more than 64 levels" in result.output

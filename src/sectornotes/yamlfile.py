@@ -6,6 +6,7 @@ Every problem becomes a `Finding` with a position instead of an exception, so
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,36 +149,166 @@ MAX_NESTING = 64  # project files nest a few levels; thousands crash the recursi
 
 
 def _could_nest_deeply(text: str) -> bool:
-    if text.count("[") + text.count("{") > MAX_NESTING:
-        return True
-    return any(len(line) - len(line.lstrip(" -")) > MAX_NESTING for line in text.splitlines())
+    # Depth is at most the flow brackets plus the deepest line prefix of spaces and dashes
+    # (each block level needs one more column): below the limit, nothing to measure.
+    flow = text.count("[") + text.count("{")
+    deepest = max((len(line) - len(line.lstrip(" -")) for line in text.splitlines()), default=0)
+    return flow + deepest > MAX_NESTING
 
 
 def _reject_aliases_and_deep_nesting(text: str, display_path: str) -> None:
+    # Nesting is measured on the text by the project's own pass, before PyYAML scans it,
+    # so the limit and its message are the same whatever PyYAML version is installed.
     # Aliases let a few lines expand to gigabytes ("billion laughs"); project files
-    # never need them, so any alias is refused before composing. Nesting is measured
-    # on the parser's events (no recursion) before the composer recurses into it.
-    if "*" not in text and not _could_nest_deeply(text):
+    # never need them, so any alias is refused before composing.
+    if _could_nest_deeply(text):
+        too_deep = nesting_over(text, MAX_NESTING)
+        if too_deep is not None:
+            raise FileProblem(Finding(
+                display_path, too_deep[0], too_deep[1],
+                f"YAML nested more than {MAX_NESTING} levels deep; project files need a "
+                "few levels (is this file what you meant to save here?)"))
+    if "*" not in text:
         return
-    depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
-        mark = event.start_mark
-        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            line, column = (mark.line, mark.column) if mark is not None else (0, 0)
             raise FileProblem(Finding(
                 display_path, line + 1, column + 1,
                 f"YAML alias '*{event.anchor}' is not allowed in project files; "
                 "write the value out in full",
             ))
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise FileProblem(Finding(
-                    display_path, line + 1, column + 1,
-                    f"YAML nested more than {MAX_NESTING} levels deep; project files need a "
-                    "few levels (is this file what you meant to save here?)"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+
+
+_FLOW_TOKEN = re.compile(r"""[\[\]{}"'#]""")
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+_SEQUENCE_ITEM = re.compile(r"-(?:\s+|$)")
+_KEY = re.compile(r"[^\s#\[{\"'|>-][^#]*?:(?:\s|$)|-\S[^#]*?:(?:\s|$)")
+
+
+def nesting_over(text: str, limit: int) -> Position | None:
+    """Where the nesting of a YAML text first exceeds `limit`, or None.
+
+    A single linear pass, independent of any YAML library: block collections are
+    counted by indentation and `- ` markers, flow collections by their brackets
+    (outside quotes and comments), block scalars are skipped. Levels are counted
+    below the top-level mapping, so `a: [[1]]` is two levels deep. It may count a level more or fewer than a parser in odd layouts; it
+    only has to stop pathological depth long before a parser's recursion does.
+    """
+    levels: list[tuple[int, bool]] = []  # open block collections: (column, is a sequence)
+    flow = 0  # open flow brackets
+    quote = ""  # an open quoted scalar continuing over lines
+    scalar_indent: int | None = None  # inside a block scalar indented deeper than this
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        column = len(line) - len(stripped)
+        if scalar_indent is not None:
+            if not stripped.strip() or column > scalar_indent:
+                continue
+            scalar_indent = None
+        if not quote and flow == 0:
+            if not stripped.strip() or stripped.startswith(("#", "---", "...", "%")):
+                continue
+            rest = stripped
+            item = _SEQUENCE_ITEM.match(rest)
+            _open_block(levels, column, sequence=item is not None)
+            while item is not None:
+                column += item.end()
+                rest = rest[item.end():]
+                item = _SEQUENCE_ITEM.match(rest)
+                if item is not None:
+                    levels.append((column, True))  # "- - x": a sequence in an item
+                elif _KEY.match(rest):
+                    levels.append((column, False))  # "- key: value": a mapping in an item
+            if len(levels) - 1 > limit:
+                return line_number, len(line) - len(stripped) + 1
+            value = _block_value(rest)
+            if value is None:
+                continue
+            offset = len(line) - len(value)
+            if _BLOCK_SCALAR.match(value):
+                scalar_indent = len(line) - len(stripped)
+                continue
+            if value[:1] in "\"'":
+                quote, start = value[0], offset + 1
+            elif value[:1] in "[{":
+                start = offset
+            else:
+                continue
+        else:
+            start = 0
+        position = 0
+        while True:
+            if quote:
+                end = _quote_end(line, start, quote)
+                if end < 0:
+                    break  # the quoted scalar goes on on the next line
+                quote, start = "", end
+                if flow == 0:
+                    break
+                continue
+            match = _FLOW_TOKEN.search(line, start)
+            if match is None:
+                break
+            token, position = match.group(), match.start()
+            start = position + 1
+            if token in "[{":
+                flow += 1
+                if len(levels) - 1 + flow > limit:
+                    return line_number, position + 1
+            elif token in "]}":
+                flow -= 1
+                if flow <= 0:
+                    flow = 0
+                    break
+            elif token == "#":
+                if position == 0 or line[position - 1] in " \t":
+                    break
+            else:
+                quote = token
+    return None
+
+
+def _open_block(levels: list[tuple[int, bool]], column: int, sequence: bool) -> None:
+    """Close the block collections a line at `column` ends, open the one it starts."""
+    while levels and (levels[-1][0] > column
+                      or (levels[-1][0] == column and levels[-1][1] and not sequence)):
+        levels.pop()
+    if not levels or levels[-1][0] < column or levels[-1][1] != sequence:
+        levels.append((column, sequence))  # a sequence may sit at its key's column
+
+
+def _block_value(rest: str) -> str | None:
+    """The value part of a block line (`key: value` → `value`), None when it has none."""
+    if not rest.strip():
+        return None
+    if rest[:1] in "[{\"'|>":
+        return rest
+    key_end = rest.find(": ")
+    if key_end < 0:
+        return None
+    value = rest[key_end + 2:].lstrip(" ")
+    return value or None
+
+
+def _quote_end(line: str, start: int, quote: str) -> int:
+    """Index just past the closing quote in `line` from `start`, or -1 when it is not closed."""
+    index = start
+    while True:
+        found = line.find(quote, index)
+        if found < 0:
+            return -1
+        if quote == '"':
+            backslashes = len(line[:found]) - len(line[:found].rstrip("\\"))
+            if backslashes % 2:
+                index = found + 1
+                continue
+            return found + 1
+        if line.startswith("''", found):  # '' is an escaped quote in single quotes
+            index = found + 2
+            continue
+        return found + 1
 
 
 _SCALARS = yaml.constructor.SafeConstructor()

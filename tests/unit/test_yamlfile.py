@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.yamlfile import MAX_NESTING, FileProblem, load_yaml, read_text
+import yaml
+
+from sectornotes.yamlfile import MAX_NESTING, FileProblem, load_yaml, nesting_over, read_text
 
 DOCUMENT = """\
 title: Capex note
@@ -67,9 +69,57 @@ def test_nesting_is_capped_before_composing(tmp_path):
     assert isinstance(load_yaml(write(tmp_path, shallow), "notes/x.yaml").data["a"], list)
     deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
     assert problem(tmp_path, deep).startswith(
-        f"notes/x.yaml:1:{3 + MAX_NESTING}: error: YAML nested more than {MAX_NESTING} levels")
+        f"notes/x.yaml:1:{4 + MAX_NESTING}: error: YAML nested more than {MAX_NESTING} levels")
     block = "".join(" " * (2 * depth) + f"k{depth}:\n" for depth in range(200)) + " " * 400 + "v\n"
     assert "nested more than" in problem(tmp_path, block)
+
+
+def _nested(depth: int, kind: str) -> dict:
+    value: object = "x"
+    for level in range(depth):
+        is_list = kind == "seq" or (kind == "mix" and level % 2)
+        value = [value] if is_list else {f"k{level}": value}
+    return {"top": value}
+
+
+@pytest.mark.parametrize("kind", ["seq", "map", "mix"])
+@pytest.mark.parametrize("depth", [2, 9, 40])
+def test_nesting_is_measured_exactly_on_block_yaml(kind, depth):
+    # The measured depth of a block document is the depth PyYAML builds, below the top.
+    text = yaml.safe_dump(_nested(depth, kind), default_flow_style=False)
+    assert nesting_over(text, depth) is None
+    assert nesting_over(text, depth - 1) is not None
+
+
+@pytest.mark.parametrize("kind", ["seq", "map", "mix"])
+def test_flow_nesting_is_measured_within_one_level(kind):
+    text = yaml.safe_dump(_nested(30, kind), default_flow_style=True, width=10**6)
+    assert nesting_over(text, 31) is None
+    assert nesting_over(text, 29) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "a: '" + "[" * 200 + "'\n",                         # inside single quotes
+    'a: "' + "{" * 200 + '\\" [[["\n',                  # inside double quotes, escaped quote
+    "a: |\n" + "  " + "[" * 200 + "\n" + "b: 1\n",         # a literal block scalar
+    "a: x  # " + "[" * 200 + "\n",                       # a comment
+    "a: see " + "[" * 200 + "\n",                        # inside a plain scalar
+    "a: 'one\n  " + "[" * 200 + " two'\n",              # a quoted scalar over two lines
+])
+def test_brackets_that_open_nothing_are_not_nesting(text):
+    assert nesting_over(text, MAX_NESTING) is None
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("a: " + "[" * 3000 + "]" * 3000 + "\n", (1, 4 + MAX_NESTING)),   # past libyaml's own limit
+    ("a:\n" + "".join(" " * d + "- \n" for d in range(1, 1500)), (MAX_NESTING + 2, MAX_NESTING + 2)),
+    ("a: [1, {b: [\n" + "[" * 100 + "\n", (2, MAX_NESTING - 2)),        # flow over lines
+])
+def test_deep_yaml_is_the_projects_own_error_at_its_position(tmp_path, text, position):
+    line, column = nesting_over(text, MAX_NESTING) or (0, 0)
+    assert (line, column) == position
+    assert problem(tmp_path, text).startswith(
+        f"notes/x.yaml:{line}:{column}: error: YAML nested more than {MAX_NESTING} levels deep")
 
 
 @pytest.mark.parametrize(("content", "fragment"), [
