@@ -193,8 +193,9 @@ def nesting_over(text: str, limit: int) -> Position | None:
     A single linear pass, independent of any YAML library: block collections are
     counted by indentation and `- ` markers, flow collections by their brackets
     (outside quotes and comments), block scalars are skipped. Levels are counted
-    below the top-level mapping, so `a: [[1]]` is two levels deep. It may count a level more or fewer than a parser in odd layouts; it
-    only has to stop pathological depth long before a parser's recursion does.
+    below the top-level mapping, so `a: [[1]]` is two levels deep. Block layouts are
+    counted exactly, a flow document within one level: it only has to stop
+    pathological depth long before a parser's recursion or limit does.
     """
     levels: list[tuple[int, bool]] = []  # open block collections: (column, is a sequence)
     flow = 0  # open flow brackets

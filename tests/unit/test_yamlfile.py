@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 import yaml
 
 from sectornotes.yamlfile import MAX_NESTING, FileProblem, load_yaml, nesting_over, read_text
