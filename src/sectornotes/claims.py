@@ -7,8 +7,11 @@ claims state the same metric/entity/period with different values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from .documents import DOCUMENT_SUFFIXES, Document, document_paths, load_document
 from .findings import Finding, did_you_mean
@@ -78,6 +81,9 @@ class ClaimRegistry:
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, RegisteredClaim] = field(default_factory=dict)
     invalid: set[str] = field(default_factory=set)  # claims that failed verification
+    # Claims declared in a seed file that has errors, by id → that file: citing them is
+    # not another error (the cause is reported where it is), and they are never built.
+    unloadable: dict[str, str] = field(default_factory=dict)
     fiscal_year_ends: dict[str, str] = field(default_factory=dict)  # entity → MM-DD
     series: dict[str, Series] = field(default_factory=dict)  # price and index series by id
 
@@ -88,22 +94,85 @@ class ClaimRegistry:
         """A did-you-mean hint for an unknown claim id."""
         return did_you_mean(claim_id, self.claims)
 
+    def unknown_claim(self, document: YamlDocument, key_path: tuple, label: str,
+                      claim_id: str, advice: str = "") -> Finding:
+        """The finding for a reference to a claim that is not registered.
+
+        A claim declared in a seed file with errors gives a follow-on finding, which
+        `fold_follow_ons` folds into one line per cause instead of one per citation.
+        """
+        line, col = document.position(key_path)
+        return self.unknown_claim_at(document.path, line, col, label, claim_id, advice)
+
+    def unknown_claim_at(self, path: str, line: int, col: int, label: str, claim_id: str,
+                         advice: str = "") -> Finding:
+        """`unknown_claim` at a position already computed."""
+        cause = self.unloadable.get(claim_id)
+        if cause is not None:
+            return Finding(path, line, col, f"{label}: claim '{claim_id}' is declared in "
+                           f"{cause}, which has errors", follows=cause)
+        return Finding(path, line, col,
+                       f"{label}: unknown claim '{claim_id}'{self.hint(claim_id)}{advice}")
+
 
 def load_registry(project: Project) -> tuple[ClaimRegistry, list[Finding]]:
     """Load and validate every seed file; collect findings instead of stopping."""
     from .loading import load_folder
 
     registry = ClaimRegistry()
-    seeds, findings = load_folder(project, project.seed_files(), SeedFile)
+    invalid: dict[str, YamlDocument | None] = {}
+    seeds, findings = load_folder(project, project.seed_files(), SeedFile, invalid)
     for source_id, loaded in seeds.items():
-        _register_seed(project, source_id, loaded.spec, loaded.document, registry, findings)
+        _register_seed(project, source_id, loaded.spec.source, list(enumerate(loaded.spec.claims)),
+                       loaded.document, registry, findings)
+    for source_id, document in invalid.items():
+        _salvage_seed(project, source_id, document, registry, findings)
+    registry.invalid.update(registry.unloadable)  # never built, whatever cites them
     _report_orphan_texts(project, registry, findings)
     return registry, findings
 
 
-def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
-                   document: YamlDocument, registry: ClaimRegistry,
-                   findings: list[Finding]) -> None:
+_DECLARED_ID = re.compile(r"^[ -]*id:[ ]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ ]*(?:#.*)?$", re.M)
+
+
+def _salvage_seed(project: Project, source_id: str, document: YamlDocument | None,
+                  registry: ClaimRegistry, findings: list[Finding]) -> None:
+    """Register the valid claims of a seed file that has errors; mark the others unloadable.
+
+    One wrong value must be one finding: the file's other claims still load, and notes
+    citing the broken claim are not told it is unknown (its file's errors say why).
+    """
+    display = f"seeds/{source_id}.yaml"
+    raw = document.data if document is not None else None
+    claims = raw.get("claims") if isinstance(raw, dict) else None
+    if document is None or not isinstance(claims, list):
+        try:
+            text = (project.seeds_dir / f"{source_id}.yaml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        for claim_id in _DECLARED_ID.findall(text):
+            registry.unloadable.setdefault(claim_id, display)
+        return
+    valid: list[tuple[int, Claim]] = []
+    for index, item in enumerate(claims):
+        try:
+            valid.append((index, Claim.model_validate(item)))
+        except ValidationError:
+            claim_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(claim_id, str):
+                registry.unloadable.setdefault(claim_id, display)
+    try:
+        meta = SourceMeta.model_validate(raw.get("source"))
+    except ValidationError:
+        for _, claim in valid:
+            registry.unloadable.setdefault(claim.id, display)
+        return
+    _register_seed(project, source_id, meta, valid, document, registry, findings)
+
+
+def _register_seed(project: Project, source_id: str, meta: SourceMeta,
+                   claims: list[tuple[int, Claim]], document: YamlDocument,
+                   registry: ClaimRegistry, findings: list[Finding]) -> None:
     display = document.path
     candidates = document_paths(project.seeds_dir, source_id)
     if len(candidates) > 1:
@@ -125,8 +194,8 @@ def _register_seed(project: Project, source_id: str, seed_file: SeedFile,
     except FileProblem as problem:
         findings.append(problem.finding)
         return
-    registry.sources[source_id] = Source(source_id, seed_file.source, loaded, display)
-    for index, claim in enumerate(seed_file.claims):
+    registry.sources[source_id] = Source(source_id, meta, loaded, display)
+    for index, claim in claims:
         registered = RegisteredClaim(claim, claim.source.seed or source_id, document, index)
         existing = registry.claims.get(claim.id)
         if existing is not None:
@@ -197,12 +266,13 @@ def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
     findings = []
     for registered in registry.claims.values():
         for index, other_id in enumerate(registered.claim.disagrees_with):
-            if registry.get(other_id) is None:
+            if registry.get(other_id) is None and other_id not in registry.unloadable:
                 findings.append(registered.finding("disagrees_with", index, message=(
                     f"disagrees_with[{index}]: unknown claim '{other_id}'"
                     f"{registry.hint(other_id)}")))
         newer = registered.claim.superseded_by
-        if newer is not None and registry.get(newer) is None:
+        if newer is not None and registry.get(newer) is None \
+                and newer not in registry.unloadable:
             findings.append(registered.finding("superseded_by", message=(
                 f"superseded_by: unknown claim '{newer}'{registry.hint(newer)}")))
     return findings

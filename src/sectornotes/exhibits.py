@@ -48,9 +48,8 @@ def check_exhibit(loaded: LoadedFigure, registry: ClaimRegistry) -> list[Finding
                 f"seeds/{series_id}.csv and .yaml){did_you_mean(series_id, registry.series)}")))
     for index, event in enumerate(figure.events):
         if event.claim and registry.get(event.claim) is None:
-            findings.append(document.finding(("events", index, "claim"), (
-                f"events[{index}].claim: unknown claim '{event.claim}'"
-                f"{registry.hint(event.claim)}")))
+            findings.append(registry.unknown_claim(document, ("events", index, "claim"),
+                                                   f"events[{index}].claim", event.claim))
     if figure.kind == "performance" and not findings:
         start, end = performance_window(figure, registry)
         if start >= end:
@@ -76,8 +75,8 @@ def _row_problems(loaded: LoadedFigure, index: int, row: CoverageRow,
             continue
         registered = registry.get(claim_id)
         if registered is None:
-            findings.append(document.finding((*where, key), (
-                f"rows[{index}].{key}: unknown claim '{claim_id}'{registry.hint(claim_id)}")))
+            findings.append(registry.unknown_claim(document, (*where, key),
+                                                   f"rows[{index}].{key}", claim_id))
         elif not registered.claim.data:
             findings.append(document.finding((*where, key), (
                 f"rows[{index}].{key}: claim '{claim_id}' states no number (no 'data')")))

@@ -153,9 +153,9 @@ def check_figures(project: Project, figures: dict[str, LoadedFigure],
             continue
         for index, claim_id in enumerate(figure.claims):
             if registry.get(claim_id) is None:
-                findings.append(document.finding(("claims", index), (
-                    f"claims[{index}]: unknown claim '{claim_id}'{registry.hint(claim_id)}; "
-                    "list claims with 'sectornotes claims'")))
+                findings.append(registry.unknown_claim(
+                    document, ("claims", index), f"claims[{index}]", claim_id,
+                    "; list claims with 'sectornotes claims'"))
         points = filtered_points(figure, registry)
         if figure.python is None and not points:
             findings.append(document.finding(("query",) if figure.query else ("claims",),

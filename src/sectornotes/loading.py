@@ -27,9 +27,14 @@ class Loaded(Generic[SpecT]):
         return self.document.path
 
 
-def load_folder(project: Project, files: list[Path], model: type[SpecT]
+def load_folder(project: Project, files: list[Path], model: type[SpecT],
+                invalid: dict[str, YamlDocument | None] | None = None,
                 ) -> tuple[dict[str, Loaded[SpecT]], list[Finding]]:
-    """Load every file; invalid ones are reported and left out."""
+    """Load every file; invalid ones are reported and left out.
+
+    With `invalid`, each file left out is put there by id: its parsed document when it
+    failed validation, None when it could not be parsed (callers salvage what they can).
+    """
     loaded: dict[str, Loaded[SpecT]] = {}
     findings: list[Finding] = []
     for file_path in files:
@@ -42,11 +47,15 @@ def load_folder(project: Project, files: list[Path], model: type[SpecT]
             document = load_yaml(file_path, display)
         except FileProblem as problem:
             findings.append(problem.finding)
+            if invalid is not None:
+                invalid[file_path.stem] = None
             continue
         spec, problems = validate(model, document)
         findings.extend(problems)
         if spec is not None:
             loaded[file_path.stem] = Loaded(file_path.stem, spec, document)
+        elif invalid is not None:
+            invalid[file_path.stem] = document
     return loaded, findings
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .findings import Finding
+from .findings import Finding, fold_follow_ons
 from .project import Project, content_digest
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
         "figures": len(figures),
         "notes": len(notes),
     }
-    return LoadedProject(project, sorted(set(findings)), registry, house, figures, notes,
+    return LoadedProject(project, sorted(set(fold_follow_ons(findings))), registry, house, figures, notes,
                          clients, clients_document, counts, strict, series, compliance,
                          regime_gaps)
 

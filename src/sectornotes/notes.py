@@ -135,7 +135,12 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
             if problem:
                 line, col = loaded.document.position_in_value(key_path, reference.written,
                                                               occurrence)
-                findings.append(Finding(loaded.path, line, col, problem))
+                if reference.kind in ("claim", "value") and registry.get(
+                        reference.target) is None and reference.target not in NOTE_VALUES:
+                    findings.append(registry.unknown_claim_at(
+                        loaded.path, line, col, reference.written, reference.target))
+                else:
+                    findings.append(Finding(loaded.path, line, col, problem))
         if strict:
             findings += _unattributed_views(loaded, key_path, prose, registry)
             for number, occurrence in uncited_numbers(prose):

@@ -27,7 +27,7 @@ from .findings import Finding, did_you_mean
 from .meaning import QUALIFIER_NAMES
 from .units import UNIT_NAMES
 from .vocabulary import FAMILIES
-from .yamlfile import YamlDocument
+from .yamlfile import YamlDocument, date_problem
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 EMAIL = r"^[^@\s\x00-\x1f\x7f<>,;]+@[^@\s\x00-\x1f\x7f<>,;]+\.[^@\s\x00-\x1f\x7f<>,;]+$"
@@ -714,10 +714,20 @@ StrictModel = TypeVar("StrictModel", bound="Strict")
 def validate(model: type[StrictModel], document: YamlDocument
              ) -> tuple[StrictModel | None, list[Finding]]:
     """Validate a parsed YAML document; return the model or positioned findings."""
+    own = list(document.problems.values())
     try:
-        return model.model_validate(document.data), []
+        spec = model.model_validate(document.data)
     except ValidationError as exc:
-        return None, [_finding(model, document, error) for error in exc.errors()]
+        found = [_finding(model, document, error) for error in exc.errors()
+                 if not _under_problem(document, error["loc"])]
+        return None, own + found
+    return (None, own) if own else (spec, [])
+
+
+def _under_problem(document: YamlDocument, location: tuple) -> bool:
+    """The error is about a value already reported as impossible (one finding per cause)."""
+    path = tuple(part for part in location if not _is_union_branch(part))
+    return any(path[:len(key)] == key for key in document.problems)
 
 
 def _visible(text: str) -> str:
@@ -749,7 +759,7 @@ def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -
         hint = did_you_mean(error["input"], choices)
         return document.finding(location, f"{where}: '{error['input']}' is not one of "
                                 f"{', '.join(choices)}{hint}")
-    message = error["msg"].removeprefix("Value error, ")
+    message = _own_message(error) or error["msg"].removeprefix("Value error, ")
     written = re.fullmatch(r"\s*([+\-−]?\d[\d,]*(?:\.\d+)?)\s*(.*?)\s*", str(error["input"]))
     if location and location[-1] in ("value", "low", "high") and isinstance(
             error["input"], str) and written:
@@ -757,9 +767,37 @@ def _finding(model: type[Strict], document: YamlDocument, error: ErrorDetails) -
         hint = f" and its unit in 'unit:' (\"{unit}\")" if unit else ""
         return document.finding(location, f"{where}: write the number alone, {number}{hint}: "
                                 f"'{error['input']}' is text, not a number")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
+    if (kind.endswith("_type") or kind.endswith("_parsing")) and not kind.startswith("date"):
         message += f", got {type(error['input']).__name__} {error['input']!r}"[:120]
     return document.finding(location, f"{where}: {message}" if where else message)
+
+
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+_TYPES = {"int_type": "a whole number", "int_parsing": "a whole number",
+          "int_from_float": "a whole number", "float_type": "a number",
+          "float_parsing": "a number", "string_type": "text", "bool_type": "true or false",
+          "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a mapping",
+          "model_type": "a mapping (key: value)", "date_type": "a date (YYYY-MM-DD)",
+          "datetime_type": "a date and time (YYYY-MM-DDTHH:MM+08:00)"}
+
+
+def _own_message(error: ErrorDetails) -> str | None:
+    """The project's own words for the common value errors (never a library's wording)."""
+    kind, value = error["type"], error["input"]
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"{value!r} is out of range: it must be {words} {error['ctx'][key]}"
+    if kind in _TYPES:
+        return f"expected {_TYPES[kind]}"
+    if kind.startswith(("date", "datetime")) and isinstance(value, str):
+        why = date_problem(value)
+        what = "a date and time" if ":" in value else "a date"
+        return f"{_visible(value)} is not {what} ({why})" if why else (
+            f"'{_visible(value)}' is not a date; write YYYY-MM-DD"
+            if kind.startswith("date_") else
+            f"'{_visible(value)}' is not a date and time; write YYYY-MM-DDTHH:MM+08:00")
+    return None
 
 
 def _is_union_branch(part: object) -> bool:

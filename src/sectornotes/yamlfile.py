@@ -39,6 +39,9 @@ class YamlDocument:
     value_positions: dict[PathKey, Position] = field(default_factory=dict)
     value_offsets: dict[PathKey, int] = field(default_factory=dict)
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    # Values that cannot be what they say (2025-02-30): one finding each, at the value;
+    # the value stays as written so the rest of the file is still validated.
+    problems: dict[PathKey, Finding] = field(default_factory=dict)
 
     def position(self, key_path: PathKey, of_key: bool = False) -> Position:
         """Best position for a path: the exact node, else its nearest ancestor."""
@@ -350,3 +353,44 @@ def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> ob
         return _SCALARS.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise FileProblem(document.finding(key_path, f"bad value: {exc.problem}")) from None
+    except (ValueError, OverflowError):  # a timestamp that is no date or time
+        written = str(node.value)
+        why = date_problem(written) or "it is not a valid date or time"
+        what = "a date and time" if ":" in written else "a date"
+        document.problems[key_path] = document.finding(
+            key_path, f"{_dotted_path(key_path)}: {written} is not {what} ({why})")
+        return written
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_DATE_TIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def date_problem(written: str) -> str | None:
+    """Why `written` (YYYY-MM-DD, optionally with a time) is no real date, or None.
+
+    In the project's words, whichever library parsed it: "February 2025 has 28 days".
+    """
+    import calendar
+
+    match = _DATE_TIME.match(written)
+    if match is None:
+        return None
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}; months go from 01 to 12"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    hour, minute, second = (int(match.group(i) or 0) for i in (4, 5, 6))
+    if hour > 23 or minute > 59 or second > 59:
+        return "hours go from 00 to 23, minutes and seconds from 00 to 59"
+    return None
+
+
+def _dotted_path(key_path: PathKey) -> str:
+    text = ""
+    for part in key_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "value"
