@@ -38,6 +38,7 @@ from .state import (
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from .environment import Environment
     from .model import LoadedProject
     from .notes import LoadedNote
 
@@ -95,7 +96,7 @@ class BuildContext:
 
     def __init__(self, model: LoadedProject, notes: dict[str, LoadedNote],
                  targets: tuple[str, ...], formats: tuple[str, ...], state: State,
-                 failed: Mapping[str, str]):
+                 failed: Mapping[str, str], environment: Environment | None = None):
         self.model = model
         self.project = model.project
         self.notes = notes  # the notes this build is for
@@ -105,6 +106,28 @@ class BuildContext:
         self._state = state
         self._claim_hashes: dict[str, str] = {}
         self._house: dict[str, Any] | None = None
+        self._environment = environment
+
+    @property
+    def environment(self) -> Environment:
+        """The libraries and fonts this build renders with (probed once, when first needed)."""
+        if self._environment is None:
+            from .environment import environment
+
+            house = self.model.house
+            families = [f for stack in (house.fonts.values() if house else ()) for f in stack]
+            self._environment = environment(self.project.build_dir / outputs.STATE_DIR,
+                                            families)
+        return self._environment
+
+    def environment_inputs(self, kind: str, language: str | None = None) -> dict[str, str]:
+        """Versions and font files that shape an output of `kind` ('pdf', 'chart', 'html',
+        'page'), with the house's font stack for `language` (all languages when None)."""
+        house = self.model.house
+        stacks = house.fonts if house else {}
+        families = stacks.get(language, []) if language else [
+            family for stack in stacks.values() for family in stack]
+        return self.environment.inputs(kind, families)
 
     def claim_hash(self, claim_id: str) -> str:
         """Everything about a claim an output can show: its fields, source and quote position."""
@@ -179,43 +202,51 @@ class Reporter:
 
 def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_run: bool = False,
           formats: tuple[str, ...] = FORMATS, force: bool = False,
-          reporter: Reporter | None = None, stages: list[Stage] | None = None) -> BuildResult:
+          reporter: Reporter | None = None, stages: list[Stage] | None = None,
+          environment: Environment | None = None) -> BuildResult:
     """Bring every (or each targeted) note's outputs up to date.
 
     `stages` defaults to every stage of stages.py; tests may pass their own.
+    `environment` defaults to the one probed on this machine (environment.py); a test
+    may pass another to see what a library upgrade would rebuild.
     """
     started = time.perf_counter()
     reporter = reporter or Reporter()
     state_path = project.build_dir / outputs.STATE_DIR / "state.json"
     if dry_run:
         engine = _Engine(project, State.load(state_path), targets, jobs, formats, force,
-                         reporter, stages, dry_run=True)
+                         reporter, stages, dry_run=True, environment=environment)
         result = engine.run()
     else:
         with BuildLock(state_path.parent):
             result = _build_locked(project, state_path, targets, jobs, formats, force,
-                                   reporter, stages)
+                                   reporter, stages, environment)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], jobs: int,
                   formats: tuple[str, ...], force: bool, reporter: Reporter,
-                  stages: list[Stage] | None) -> BuildResult:
+                  stages: list[Stage] | None, environment: Environment | None) -> BuildResult:
+    from .environment import environment_stamp
+
     for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
         leftover.unlink(missing_ok=True)
     state = State.load(state_path)
-    full = not targets and set(formats) == set(FORMATS) and stages is None
-    fingerprint = project_fingerprint(project)
-    if full and not force and state.fingerprint == fingerprint and _outputs_intact(project, state):
+    full = not targets and set(formats) == set(FORMATS) and stages is None and environment is None
+    fingerprint = project_fingerprint(project)  # before: an edit during the build is seen next time
+    stamp = environment_stamp(state_path.parent)
+    if full and not force and state.fingerprint == f"{fingerprint}:{stamp}" and \
+            _outputs_intact(project, state):
         if not _manifest_intact(project, state):  # a damaged manifest is repaired
             _write_manifest(project, state)
             state.save(state_path)
         return BuildResult(fresh=sorted(state.outputs))
     state.fingerprint = None  # invalid until this build completes cleanly
-    result = _Engine(project, state, targets, jobs, formats, force, reporter, stages).run()
-    if full and result.ok:
-        state.fingerprint = fingerprint
+    result = _Engine(project, state, targets, jobs, formats, force, reporter, stages,
+                     environment=environment).run()
+    if full and result.ok:  # the environment as this build probed it
+        state.fingerprint = f"{fingerprint}:{environment_stamp(state_path.parent)}"
     _write_manifest(project, state)
     state.save(state_path)
     return result
@@ -257,11 +288,13 @@ class _Engine:
 
     def __init__(self, project: Project, state: State, targets: tuple[str, ...], jobs: int,
                  formats: tuple[str, ...], force: bool, reporter: Reporter,
-                 stages: list[Stage] | None, dry_run: bool = False):
+                 stages: list[Stage] | None, dry_run: bool = False,
+                 environment: Environment | None = None):
         self.project, self.state, self.targets = project, state, targets
         self.jobs, self.formats, self.force = jobs, formats, force
         self.reporter, self.dry_run = reporter, dry_run
         self.stages = stages
+        self.environment = environment
         self.result = BuildResult(dry_run=dry_run)
         self.pool: ProcessPoolExecutor | None = None
 
@@ -275,7 +308,7 @@ class _Engine:
             return self.result
         stages = self.stages if self.stages is not None else _default_stages()
         context = BuildContext(model, self._selected_notes(model), self.targets, self.formats,
-                               self.state, self.result.failed)
+                               self.state, self.result.failed, self.environment)
         try:
             for stage in stages:
                 stale = self._decide(stage.plan(context))

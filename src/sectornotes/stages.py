@@ -93,6 +93,8 @@ class FigureStage:
         job.inputs = {f"figure:{figure_id}": hash_json(loaded.spec.model_dump(mode="json")),
                       **context.house_inputs(FIGURE_HOUSE_KEYS), **tool_inputs(),
                       **context.claim_inputs(claim_ids)}
+        if loaded.spec.kind != "table":  # a table is data, drawn by the note's template
+            job.inputs.update(context.environment_inputs("chart", loaded.spec.language))
         if loaded.spec.kind in ("performance", "coverage"):
             return _exhibit_job(context, figure_id, loaded, job)
         if loaded.spec.python:
@@ -154,7 +156,8 @@ class HistoryChartStage:
         assert model.house is not None
         job = Job([outputs.figure_svg(chart["id"])])
         job.inputs = {f"chart:{chart['id']}": hash_json(chart),
-                      **context.house_inputs(FIGURE_HOUSE_KEYS + ("ratings",)), **tool_inputs()}
+                      **context.house_inputs(FIGURE_HOUSE_KEYS + ("ratings",)), **tool_inputs(),
+                      **context.environment_inputs("chart", chart["language"])}
         start, end = (dt.date.fromisoformat(chart[k]) for k in ("start", "end"))
         language = chart["language"]
 
@@ -273,7 +276,8 @@ class SourceStage:
         templates = context.previous_templates(output, SOURCE_TEMPLATES)
         inputs = {f"series:{series_id}": series.digest + hash_json(
                       series.meta.model_dump(mode="json"))[:16],
-                  **context.template_inputs(templates), **tool_inputs()}
+                  **context.template_inputs(templates), **tool_inputs(),
+                  **context.environment_inputs("html")}
 
         def run() -> Produced:
             from .render import render_series_page
@@ -291,6 +295,7 @@ class SourceStage:
         inputs = {f"source:{source_id}": sha256_bytes(source.text.text.encode("utf-8")) +
                   hash_json(source.meta.model_dump(mode="json"))[:16],
                   **context.template_inputs(templates), **tool_inputs(),
+                  **context.environment_inputs("page"),
                   **context.claim_inputs(r.id for r in registry.claims.values()
                                          if r.source_id == source_id)}
 
@@ -326,6 +331,8 @@ class NoteStage:
         if job.blocked:
             return job
         job.inputs = _note_inputs(context, note_id, templates)
+        language = context.notes[note_id].spec.language
+        job.inputs.update(context.environment_inputs(self.fmt, language))
         if self.fmt == "html":
             def run_html() -> Produced:
                 rendered = render_note_page(context.model, note_id, "html")

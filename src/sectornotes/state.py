@@ -110,6 +110,7 @@ def describe_input(key: str) -> str:
         "python": f"figures/{name}",
         "related": f"title of related note {name}",
         "output": f"build/{name}",
+        "lib": name, "font": f"font {name}",
     }.get(kind, key)
 
 
@@ -133,6 +134,8 @@ def stale_reasons(old: OutputRecord | None, inputs: dict[str, str], output: Path
             reasons.append(f"{describe_input(key)} added")
         elif key not in inputs:
             reasons.append(f"{describe_input(key)} no longer used")
+        elif key.startswith("lib:"):  # a library or native library version: say from → to
+            reasons.append(f"{describe_input(key)} {old.inputs[key]} → {inputs[key]}")
         else:
             reasons.append(f"{describe_input(key)} changed")
     return reasons
