@@ -39,10 +39,10 @@ def test_outputs_record_the_libraries_and_font_files_that_shaped_them(sample_pro
     assert page["lib:markdown-it-py"] == importlib.metadata.version("markdown-it-py")
     chart = manifest_inputs(sample_project, SVG)
     assert chart["lib:matplotlib"] == importlib.metadata.version("matplotlib")
-    fonts = {key: value for key, value in chart.items() if key.startswith("font:")}
-    assert "font:DejaVuSans.ttf" in fonts
+    fonts = {key: value for key, value in chart.items() if key.startswith("chart-font:")}
+    assert "chart-font:DejaVuSans.ttf" in fonts
     path = probed(sample_project).chart_fonts["DejaVu Sans"]
-    assert fonts["font:DejaVuSans.ttf"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert fonts["chart-font:DejaVuSans.ttf"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
     assert not any(key.startswith("lib:matplotlib") for key in page)  # HTML: no chart library
 
 

@@ -491,6 +491,33 @@ def verify_command(context: click.Context, pdf: Path) -> None:
         sys.exit(EXIT_FAILED)
 
 
+@cli.command("doctor")
+@click.pass_context
+def doctor_command(context: click.Context) -> None:
+    """Show the environment builds will use and compare it with the last build.
+
+    Prints Python, the libraries that shape outputs, Pango and HarfBuzz (and whether
+    HarfBuzz can subset fonts), and the font file found for each house font and for
+    Chinese text; then what changed since build/manifest.json was written. Exits 1
+    when something `make notes` installs is missing, naming its Debian package.
+    """
+    from .doctor import doctor
+
+    report = doctor(_project(context))
+    for line in report.lines:
+        click.echo(line)
+    if report.drift:
+        click.echo("changed since the last build (those outputs rebuild):")
+        for line in report.drift:
+            click.echo(f"  {line}")
+    elif (_project(context).build_dir / "manifest.json").exists():
+        click.echo("same as the last build")
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    if not report.ok:
+        sys.exit(EXIT_FAILED)
+
+
 @cli.command("clean")
 @click.pass_context
 def clean_command(context: click.Context) -> None:

@@ -73,10 +73,12 @@ class Environment:
             found.update({f"lib:{name}": self.native.get(name) or "missing"
                           for name in PDF_NATIVE})
         fonts = self.pdf_fonts if kind == "pdf" else self.chart_fonts if kind == "chart" else {}
+        # Charts use matplotlib's own font files, PDFs fontconfig's: one name may be two files.
+        prefix = "chart-font" if kind == "chart" else "font"
         for family in (*families, *TEMPLATE_FAMILIES) if fonts else ():
             path = fonts.get(family)
             if path:
-                found[f"font:{Path(path).name}"] = self.font_hashes.get(path, "missing")
+                found[f"{prefix}:{Path(path).name}"] = self.font_hashes.get(path, "missing")
         return found
 
 

@@ -110,7 +110,7 @@ def describe_input(key: str) -> str:
         "python": f"figures/{name}",
         "related": f"title of related note {name}",
         "output": f"build/{name}",
-        "lib": name, "font": f"font {name}",
+        "lib": name, "font": f"font {name}", "chart-font": f"font {name}",
     }.get(kind, key)
 
 
