@@ -5,7 +5,7 @@ VENV      := .venv
 PYTHON    := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 DEB_NOTES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-             poppler-utils qpdf
+             poppler-utils qpdf fontconfig
 DEB_TESTS := chromium git
 PYTEST_ARGS ?=
 UV        := $(VENV)/bin/uv

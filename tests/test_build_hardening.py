@@ -125,3 +125,20 @@ def test_a_damaged_manifest_is_repaired_by_a_noop_build(sample_project):
         assert result.built == [] and result.ok
         assert manifest.read_text() == good
     assert output_hashes(sample_project) == before
+
+
+def test_outputs_are_readable_by_others_under_the_process_umask(sample_project):
+    # A web server or a colleague reads build/; mkstemp's 0600 must not leak into outputs.
+    import stat
+
+    from sectornotes.engine import build
+    from sectornotes.project import Project
+
+    assert build(Project(sample_project), formats=("html",)).ok
+    written = [p for p in (sample_project / "build").rglob("*") if p.is_file()
+               and ".state" not in p.parts]
+    assert written
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path  # 0644 under 022
