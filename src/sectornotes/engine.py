@@ -22,6 +22,7 @@ from . import outputs
 from .atomic import write_bytes_atomic, write_text_atomic
 from .errors import SectornotesError
 from .findings import Finding
+from .paths import UnsafePath, confined
 from .project import Project
 from .state import (
     BuildLock,
@@ -211,7 +212,24 @@ def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_ru
     may pass another to see what a library upgrade would rebuild.
     """
     started = time.perf_counter()
+    if project.build_dir.is_symlink():
+        raise SectornotesError(f"{project.build_dir} is a symbolic link; outputs are never "
+                               "written through links: remove it (build/ is made anew)")
     reporter = reporter or Reporter()
+    try:
+        result = _build(project, targets, jobs, dry_run, formats, force, reporter, stages,
+                        environment)
+    except OSError as error:  # disk full, read-only folder: say where, never a traceback
+        where = error.filename or project.build_dir
+        raise SectornotesError(f"cannot write {where}: {error.strerror or error}; nothing "
+                               "half-written is kept, and the next build repairs the rest") from None
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(project: Project, targets: tuple[str, ...], jobs: int, dry_run: bool,
+           formats: tuple[str, ...], force: bool, reporter: Reporter,
+           stages: list[Stage] | None, environment: Environment | None) -> BuildResult:
     state_path = project.build_dir / outputs.STATE_DIR / "state.json"
     if dry_run:
         engine = _Engine(project, State.load(state_path), targets, jobs, formats, force,
@@ -221,7 +239,6 @@ def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_ru
         with BuildLock(state_path.parent):
             result = _build_locked(project, state_path, targets, jobs, formats, force,
                                    reporter, stages, environment)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -247,9 +264,21 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
                      environment=environment).run()
     if full and result.ok:  # the environment as this build probed it
         state.fingerprint = f"{fingerprint}:{environment_stamp(state_path.parent)}"
-    _write_manifest(project, state)
-    state.save(state_path)
+    try:
+        _write_manifest(project, state)
+    except OSError as error:
+        raise SectornotesError(f"cannot write {project.build_dir / outputs.MANIFEST}: "
+                               f"{error.strerror or error}; the next build writes it") from None
+    _save_state(state, state_path)
     return result
+
+
+def _save_state(state: State, path: Path) -> None:
+    try:
+        state.save(path)
+    except OSError as error:  # the old state stays whole (atomic): outputs are rebuilt
+        raise SectornotesError(f"cannot write {path}: {error.strerror or error}; the outputs "
+                               "written so far are rebuilt by the next build") from None
 
 
 def _manifest_intact(project: Project, state: State) -> bool:
@@ -411,14 +440,21 @@ class _Engine:
             job.inputs.update(template_inputs(self.project, job.templates))
         self.result.warnings += [f"build/{job.outputs[0]}: {w}" for w in produced.warnings]
         for output, content in produced.contents.items():
-            path = self.project.build_dir / output
-            write_bytes_atomic(path, content)
+            try:
+                path = confined(self.project.build_dir, output, "output")
+                write_bytes_atomic(path, content)
+            except UnsafePath as refused:
+                self._fail(job, str(refused))
+                return
+            except OSError as error:  # disk full, read-only: nothing half-written is kept
+                self._fail(job, f"cannot write build/{output}: {error.strerror or error}")
+                return
             self.state.outputs[output] = OutputRecord(job.inputs, sha256_bytes(content),
                                                       len(content), job.templates,
                                                       path.stat().st_mtime_ns)
             self.result.built.append(output)
             self.reporter.done(output, seconds, reasons)
-        self.state.save(self.project.build_dir / outputs.STATE_DIR / "state.json")
+        _save_state(self.state, self.project.build_dir / outputs.STATE_DIR / "state.json")
 
     def _fail(self, job: Job, message: str) -> None:
         for output in job.outputs:
@@ -430,7 +466,10 @@ class _Engine:
         for stage in stages:
             live |= stage.live_outputs(model)
         for output in sorted(set(self.state.outputs) - live):
-            (self.project.build_dir / output).unlink(missing_ok=True)
+            try:  # the state was validated when read; this holds even if it was not
+                confined(self.project.build_dir, output, "output").unlink(missing_ok=True)
+            except UnsafePath as refused:
+                self.result.warnings.append(str(refused))
             del self.state.outputs[output]
             self.result.removed.append(output)
 
@@ -457,6 +496,10 @@ def clean(project: Project) -> bool:
     """
     import shutil
 
+    if project.build_dir.is_symlink():
+        raise SectornotesError(f"{project.build_dir} is a symbolic link to "
+                               f"{project.build_dir.resolve()}; clean never removes what a link "
+                               "points to: remove the link yourself")
     if not project.build_dir.exists():
         return False
     with BuildLock(project.build_dir / outputs.STATE_DIR, action="clean"):

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from .atomic import write_text_atomic
 from .errors import SectornotesError
+from .paths import is_output_name
 from .project import PACKAGE_TEMPLATES, Project
 from .version import __version__
 
@@ -84,9 +85,17 @@ class State:
         try:
             if raw.get("state_version") != STATE_VERSION:
                 return cls()
-            outputs = {str(name): OutputRecord(**record) for name, record in raw["outputs"].items()}
+            outputs = {}
+            for name, record in raw["outputs"].items():
+                # A name is a path the engine may delete: only the layout's own names
+                # are kept (a forged "../../x" or "/etc/x" is dropped, never unlinked).
+                checked = _record(record)
+                if is_output_name(name) and checked is not None:
+                    outputs[name] = checked
             fingerprint = raw.get("fingerprint")
             manifest = raw.get("manifest")
+            if len(outputs) != len(raw["outputs"]):
+                fingerprint = None  # some records were dropped: never trust the fast path
             return cls(outputs, fingerprint if isinstance(fingerprint, str) else None,
                        [int(n) for n in manifest] if isinstance(manifest, list) else None)
         except (AttributeError, TypeError, KeyError, ValueError):
@@ -97,6 +106,21 @@ class State:
                    "manifest": self.manifest,
                    "outputs": {name: asdict(r) for name, r in sorted(self.outputs.items())}}
         write_text_atomic(path, json.dumps(payload, indent=1, sort_keys=True))
+
+
+def _record(raw: object) -> OutputRecord | None:
+    """An output record of exactly the stored shape, or None (then it is rebuilt)."""
+    if not isinstance(raw, dict) or set(raw) - {"inputs", "sha256", "size", "templates",
+                                                 "mtime_ns"}:
+        return None
+    inputs, digest, size = raw.get("inputs"), raw.get("sha256"), raw.get("size")
+    templates, mtime = raw.get("templates", []), raw.get("mtime_ns", 0)
+    if not (isinstance(inputs, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in inputs.items())
+            and isinstance(digest, str) and isinstance(size, int) and isinstance(mtime, int)
+            and isinstance(templates, list) and all(isinstance(t, str) for t in templates)):
+        return None
+    return OutputRecord(inputs, digest, size, templates, mtime)
 
 
 def describe_input(key: str) -> str:
@@ -168,9 +192,13 @@ class BuildLock:
         self.handle: TextIO | None = None
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
+        except OSError as error:
+            raise SectornotesError(f"cannot create the build lock {self.path}: "
+                                   f"{error.strerror or error}") from None
         key = str(self.path.resolve())
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
         try:
             if key in _HELD_IN_THIS_PROCESS:
                 raise BlockingIOError
@@ -181,10 +209,13 @@ class BuildLock:
             handle.close()
             raise BuildLocked(f"another build is running in this project (pid {holder}); "
                               f"wait for it to finish and run the {self.action} again") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        try:  # the holder's pid, for the message a second build prints
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+        except OSError:
+            pass  # a full disk: the lock itself still holds
         self.handle = handle
         _HELD_IN_THIS_PROCESS.add(key)
         return self
