@@ -5,6 +5,7 @@ still printed, and notes and figures citing a claim that could not be loaded add
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from sectornotes.cli import cli
@@ -124,3 +125,26 @@ def test_a_build_refuses_a_note_citing_a_claim_that_could_not_be_loaded(repo_pro
                                       "china-ai-after-deepseek"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert not (repo_project / "build/html/china-ai-after-deepseek.html").exists()
+
+
+def _line_break_in(path, line_start: str) -> tuple[int, str]:
+    """Put a CR LF inside the double-quoted value of the line starting with `line_start`."""
+    text = path.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith(line_start))
+    key, _, value = line.partition(": ")
+    edit_file(path, line, f'{key}: "{value.strip(chr(34))[:8]}\\r\\nBcc: x@evil.example"')
+    return line_of(path, f'{key}: "'), key.strip()
+
+
+@pytest.mark.parametrize(("file", "line_start"), [
+    ("notes/tech-outlook-2025h2.yaml", "title:"),
+    ("figures/big4-csp-capex-growth.yaml", "title:"),
+    ("seeds/csc-deepseek-market-rhythm.yaml", "  title:"),
+])
+def test_a_line_break_in_a_title_is_one_error_at_its_place(repo_project, file, line_start):
+    # Titles go into mail subjects, PDF metadata and RIXML: one line, or header injection.
+    line, key = _line_break_in(repo_project / file, line_start)
+    found = errors(repo_project)
+    mine = [e for e in found if e.startswith(f"{file}:")]
+    assert len(mine) == 1 and mine[0].startswith(f"{file}:{line}:")
+    assert "one line of text, without line breaks or control characters" in mine[0]

@@ -206,7 +206,7 @@ class Claim(Strict):
 class SourceMeta(Strict):
     """Metadata of a source document."""
 
-    title: Text = Field(description="The document's title.")
+    title: SingleLine = Field(description="The document's title.")
     publisher: Text = Field(description="The firm whose analysis it is.")
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD), best known.")
     date_note: str | None = Field(None, description="How the date was established, if inferred.")
@@ -266,11 +266,11 @@ class Analyst(Strict):
     """An analyst who may sign notes."""
 
     id: KebabId = Field(description="Id used by notes to name the analyst.")
-    name: Text = Field(description="Name in English.")
-    name_zh: str | None = Field(None, description="Name in Chinese.")
-    registration: str | None = Field(None, description="Regulatory registration number "
+    name: SingleLine = Field(description="Name in English.")
+    name_zh: SingleLine | None = Field(None, description="Name in Chinese.")
+    registration: SingleLine | None = Field(None, description="Regulatory registration number "
                                      "(CSRC: 执业证书编号).")
-    email: str | None = Field(None, description="Contact address.")
+    email: SingleLine | None = Field(None, description="Contact address.")
     coverage: list[KebabId] = Field(default_factory=list, description="Sectors covered.")
 
 
@@ -469,7 +469,7 @@ class CoverageRow(Strict):
 class Figure(Strict):
     """figures/<figure-id>.yaml: a chart or table built from claims or series."""
 
-    title: Text = Field(description="Figure title, shown above the chart.")
+    title: SingleLine = Field(description="Figure title, shown above the chart.")
     language: Literal["en", "zh"] = Field("en", description="Language of labels and source line.")
     kind: ChartKind = Field(description="bar | grouped-bar | hbar | stacked-bar | line | range-bar | table.")
     claims: list[KebabId] = Field(default_factory=list, description="Claims whose data to plot.")
@@ -538,8 +538,8 @@ class Subject(Strict):
 
     id: str = Field(pattern=TICKER, description="The ticker (e.g. 0700.HK) or the sector id.")
     kind: Literal["company", "sector"] = Field(description="company | sector.")
-    name: Text = Field(description="Name as printed, e.g. 'Tencent' or 'Technology'.")
-    name_zh: str | None = Field(None, description="Name in Chinese notes.")
+    name: SingleLine = Field(description="Name as printed, e.g. 'Tencent' or 'Technology'.")
+    name_zh: SingleLine | None = Field(None, description="Name in Chinese notes.")
     rating: KebabId = Field(description="Rating id from the company or sector scale.")
     target: TargetPrice | None = Field(None, description="Target price (companies).")
     series: KebabId | None = Field(None, description="Price or index series in seeds/ "
@@ -551,10 +551,11 @@ class Subject(Strict):
 class Note(Strict):
     """notes/<note-id>.yaml: a sector note."""
 
-    title: Text = Field(description="Note title.")
-    subtitle: str | None = Field(None, description="Subtitle under the title.")
+    # Single lines: titles go into mail subjects, PDF metadata and RIXML attributes.
+    title: SingleLine = Field(description="Note title.")
+    subtitle: SingleLine | None = Field(None, description="Subtitle under the title.")
     sector: KebabId = Field(description="Sector id, also used for client entitlements.")
-    sector_label: str | None = Field(None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
+    sector_label: SingleLine | None = Field(None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
     language: Literal["en", "zh"] = Field(description="Language of the note: en or zh.")
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD).")
     status: Literal["draft", "approved"] = Field(description="draft | approved.")
