@@ -130,7 +130,7 @@ def test_a_build_refuses_a_note_citing_a_claim_that_could_not_be_loaded(repo_pro
 def _line_break_in(path, line_start: str) -> tuple[int, str]:
     """Put a CR LF inside the double-quoted value of the line starting with `line_start`."""
     text = path.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if l.startswith(line_start))
+    line = next(each for each in text.splitlines() if each.startswith(line_start))
     key, _, value = line.partition(": ")
     edit_file(path, line, f'{key}: "{value.strip(chr(34))[:8]}\\r\\nBcc: x@evil.example"')
     return line_of(path, f'{key}: "'), key.strip()
