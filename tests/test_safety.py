@@ -98,3 +98,23 @@ def test_no_harfbuzz_fallback_warning_for_a_chinese_pdf(sample_project):
     assert not [w for w in result.warnings if "fontTools" in w], result.warnings
     assert result.warnings == []
     assert Path(sample_project / "build/pdf/auto-note.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.system('touch /tmp/pwned-by-template') }}",
+    "{{ labels.__class__ }}",
+    "{% set _ = labels.clear() %}",
+])
+def test_a_template_override_cannot_reach_python_internals(sample_project, payload):
+    # A project's templates/ is shipped with the project: rendered in Jinja's sandbox.
+    override = (PACKAGE_TEMPLATES / "source.html").read_text(encoding="utf-8")
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates/source.html").write_text(payload + override, encoding="utf-8")
+    result = build(Project(sample_project), formats=("html",))
+    refused = [m for o, m in result.failed.items() if o.startswith("sources/")]
+    assert refused and all(m.startswith("templates/source.html: a template may use the values "
+                                        "it is given but not reach Python's internals")
+                           for m in refused), refused
+    assert not Path("/tmp/pwned-by-template").exists()
+    assert "html/capex-note.html" in result.built  # the other outputs still build

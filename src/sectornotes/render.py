@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .claims import ClaimRegistry, Source
@@ -62,14 +64,33 @@ def _has_template(loader: FileSystemLoader, name: str) -> bool:
     return any((Path(folder) / name).is_file() for folder in loader.searchpath)
 
 
-class _RecordingEnvironment(Environment):
-    """Remembers every template name a render asks for, compiled-cache hits included."""
+class _RecordingEnvironment(ImmutableSandboxedEnvironment):
+    """Remembers every template name a render asks for, compiled-cache hits included.
+
+    Sandboxed: a project's template override is a file anyone may ship with a project,
+    so it can read the values it is given but cannot reach Python's internals
+    (`__class__`, `__globals__` …), call unsafe functions or mutate what it is given.
+    """
 
     recorded: set[str]
 
     def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
         self.recorded.add(name)
         return super()._load_template(name, globals)
+
+    def render_page(self, name: str, context: dict[str, Any]) -> str:
+        """Render a template; an override's unsafe operation is a clear error, not a leak."""
+        from jinja2.exceptions import SecurityError
+
+        from .errors import SectornotesError
+
+        try:
+            return self.get_template(name).render(context)
+        except SecurityError as refused:
+            where = ", ".join(f"templates/{t}" for t in self.recorded) or f"templates/{name}"
+            raise SectornotesError(
+                f"{where}: a template may use the values it is given but not reach Python's "
+                f"internals or change them (refused: {refused})") from None
 
     def used_templates(self) -> dict[str, str]:
         loader = self.loader
@@ -145,7 +166,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "related": [{"id": r, "title": (related_titles or {}).get(r, r)} for r in note.related],
         "text": lambda localized: getattr(localized, language), "css_string": css_string,
     }
-    html = environment.get_template("note.html").render(context)
+    html = environment.render_page("note.html", context)
     return Rendered(html, environment.used_templates(), citations.claim_ids(), figure_ids)
 
 
@@ -406,13 +427,13 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
         context["segments"] = _segments(document.text.text, spans)
     language = source.meta.language
     environment = template_environment(project)
-    html = environment.get_template("source.html").render(
+    html = environment.render_page("source.html", dict(
         source=source, meta=source.meta, labels=strings(language), kind=document.kind,
         file_name=project.relative(project.seeds_dir / Path(document.path).name),
         claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col,
                  "place": _place_label(r, document, language)} for r in claims],
         language=language, date=format_date(source.meta.date, language), version=__version__,
-        **context)
+        **context))
     return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
 
 
@@ -507,11 +528,11 @@ def render_series_page(project: Project, series) -> Rendered:
     language = "en"  # a series' metadata is written in English
     meta = {"title": series.meta.instrument, "publisher": series.meta.provider,
             "digest_of": None, "url": None}
-    html = environment.get_template("source.html").render(
+    html = environment.render_page("source.html", dict(
         source=series, meta=meta, labels=strings(language), kind="series",
         file_name=series.csv_path, claims=[], segments=[], pages=[], regions=[],
         series_rows=[{"day": day.isoformat(), "value": f"{value:,.2f}"}
                      for day, value in reversed(series.points)],
         illustrative=series.meta.illustrative, language=language,
-        date=format_date(series.meta.as_of, language), version=__version__)
+        date=format_date(series.meta.as_of, language), version=__version__))
     return Rendered(html, environment.used_templates(), [], [])

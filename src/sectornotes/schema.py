@@ -555,7 +555,8 @@ class Note(Strict):
     title: SingleLine = Field(description="Note title.")
     subtitle: SingleLine | None = Field(None, description="Subtitle under the title.")
     sector: KebabId = Field(description="Sector id, also used for client entitlements.")
-    sector_label: SingleLine | None = Field(None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
+    sector_label: SingleLine | None = Field(
+        None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
     language: Literal["en", "zh"] = Field(description="Language of the note: en or zh.")
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD).")
     status: Literal["draft", "approved"] = Field(description="draft | approved.")
