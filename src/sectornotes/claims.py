@@ -143,8 +143,8 @@ def _salvage_seed(project: Project, source_id: str, document: YamlDocument | Non
     citing the broken claim are not told it is unknown (its file's errors say why).
     """
     display = f"seeds/{source_id}.yaml"
-    raw = document.data if document is not None else None
-    claims = raw.get("claims") if isinstance(raw, dict) else None
+    raw = document.data if document is not None and isinstance(document.data, dict) else {}
+    claims = raw.get("claims")
     if document is None or not isinstance(claims, list):
         try:
             text = (project.seeds_dir / f"{source_id}.yaml").read_text(encoding="utf-8")
