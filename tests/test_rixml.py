@@ -87,3 +87,16 @@ def test_rixml_names_each_rated_company_with_its_rating_and_target(repo_project)
     target = tencent.find("r:SecurityFinancials/r:TargetPrice", NS)
     assert (target.text, target.get("currencyCode")) == ("580", "HKD")
     assert tencent.find("r:SecurityFinancials/r:Rating", NS).get("publisherDefinedValue") == "buy"
+
+
+def test_xml_text_drops_what_xml_cannot_hold():
+    from xml.etree import ElementTree
+
+    from sectornotes.rixml import xml_text
+
+    hostile = "Title\x00\x0b\x1f\ufffe ok\ttab\nline é 中文"
+    cleaned = xml_text(hostile)
+    assert cleaned == "Title ok\ttab\nline é 中文"
+    element = ElementTree.Element("T", {"title": cleaned})
+    element.text = cleaned
+    ElementTree.fromstring(ElementTree.tostring(element))  # parses

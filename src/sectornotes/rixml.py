@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
@@ -24,11 +25,23 @@ NAMESPACE = "http://www.rixml.org/2005/3/RIXML"
 LANGUAGE_CODES = {"en": "eng", "zh": "chi"}  # ISO 639-2, as RIXML uses
 
 
+# Characters XML 1.0 cannot hold at all (escaping does not help): C0 controls but tab and
+# line ends, surrogates, U+FFFE/U+FFFF. check keeps them out of titles and names; this
+# keeps any other text from making the document unreadable to an aggregator's parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML 1.0 parser accepts: characters XML cannot hold are dropped."""
+    return _NOT_XML.sub("", text)
+
+
 def _element(parent: ElementTree.Element, tag: str, text: str | None = None,
              **attributes: str) -> ElementTree.Element:
-    element = ElementTree.SubElement(parent, tag, {k: v for k, v in attributes.items() if v})
+    element = ElementTree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()
+                                                   if v})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
