@@ -248,10 +248,9 @@ def test_binary_source_text(make_project):
 def test_yaml_syntax_error(make_project):
     seed = replaced(SEED_YAML, "    kind: fact\n", "    kind: [fact\n")
     message = only_finding(make_project({"seeds/capex-review.yaml": seed}))
-    assert message == (
-        "seeds/capex-review.yaml:11:9: error: YAML syntax error: did not find "
-        "expected ',' or ']' while parsing a flow sequence"
-    )
+    # The project's own part (position, "YAML syntax error"); PyYAML's words after it
+    # vary between its versions and are not asserted.
+    assert message.startswith("seeds/capex-review.yaml:11:9: error: YAML syntax error: ")
 
 
 def test_yaml_alias_bomb_is_refused(make_project):
