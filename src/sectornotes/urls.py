@@ -72,6 +72,14 @@ def safe_url(value: object) -> str | None:
     return None
 
 
+def prose_link_allowed(href: str) -> bool:
+    """A link written in note prose (`[text](href)`): an acceptable address or an anchor
+    in the same page (`#fig-capex`); anything else is rendered as plain text."""
+    if href.startswith("#"):
+        return re.fullmatch(r"#[\w\-.:]*", href) is not None
+    return safe_url(href) is not None
+
+
 def _escaped(text: str) -> str:
     """Control and invisible characters written as escapes, so a message shows them."""
     return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" if ord(char) > 0xff
