@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import json
 import os
 import socket
 import threading
@@ -307,9 +308,8 @@ def errors(root) -> list[str]:
 
 
 def yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar (control characters escaped)."""
-    escaped = "".join(f"\\x{ord(c):02x}" if ord(c) < 32 else c for c in text)
-    return '"' + escaped.replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar (a JSON string is one; control characters escaped)."""
+    return json.dumps(text)
 
 
 @pytest.mark.parametrize("url, message", [
