@@ -265,9 +265,10 @@ class _PreviewHTTPServer(ThreadingHTTPServer):
             self.log(f"preview: a request failed: {type(error).__name__}: {error}")
 
 
+_BUSY_BODY = b"503 too many open connections to the preview\n"
 BUSY_RESPONSE = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                 b"Content-Length: 44\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-                 b"503 too many open connections to the preview\n")
+                 b"Content-Length: %d\r\nRetry-After: 1\r\nConnection: close\r\n\r\n%s"
+                 % (len(_BUSY_BODY), _BUSY_BODY))
 
 
 def _turn_away(request: socket.socket) -> None:
