@@ -21,6 +21,7 @@ from .claims import ClaimRegistry, RegisteredClaim
 from .formatting import format_number, format_point
 from .i18n import strings
 from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
+from .urls import prose_link_allowed
 
 
 @dataclass
@@ -164,6 +165,7 @@ def _render_value(renderer, tokens, index, options, env) -> str:
 def make_markdown() -> MarkdownIt:
     """CommonMark with tables, raw HTML off, and the citation syntax."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.validateLink = prose_link_allowed  # type: ignore[method-assign,assignment]  # one URL policy
     md.inline.ruler.before("link", "sn_reference", _reference_rule)
     md.add_render_rule("sn_citation", _render_citation)
     md.add_render_rule("sn_value", _render_value)

@@ -25,6 +25,7 @@ from .notes import LoadedNote, embedded_figure_ids
 from .project import PACKAGE_TEMPLATES, Project
 from .quotes import normalize
 from .schema import Figure, House
+from .urls import safe_url
 from .version import __version__
 
 
@@ -111,6 +112,9 @@ def template_environment(project: Project) -> _RecordingEnvironment:
         environment = _RecordingEnvironment(
             loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
             lstrip_blocks=True, keep_trailing_newline=True)
+        # Every user-written link goes through the one URL policy here too, so a model
+        # that skipped validation still renders no javascript: link (templates: `| safe_url`).
+        environment.filters["safe_url"] = safe_url
         _ENVIRONMENTS[project.root] = environment
     environment.recorded = set()
     return environment
@@ -428,7 +432,8 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
     language = source.meta.language
     environment = template_environment(project)
     html = environment.render_page("source.html", dict(
-        source=source, meta=source.meta, labels=strings(language), kind=document.kind,
+        source=source, meta=source.meta.model_copy(update={"url": safe_url(source.meta.url)}),
+        labels=strings(language), kind=document.kind,
         file_name=project.relative(project.seeds_dir / Path(document.path).name),
         claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col,
                  "place": _place_label(r, document, language)} for r in claims],

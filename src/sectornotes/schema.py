@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,6 +27,7 @@ from pydantic_core import ErrorDetails
 from .findings import Finding, did_you_mean
 from .meaning import QUALIFIER_NAMES
 from .units import UNIT_NAMES
+from .urls import MAX_URL_LENGTH, url_problem
 from .vocabulary import FAMILIES
 from .yamlfile import YamlDocument, date_problem
 
@@ -49,6 +51,19 @@ KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
 SingleLine = Annotated[str, Field(min_length=1, pattern=SINGLE_LINE)]
 Unit = Literal[UNIT_NAMES]  # type: ignore[valid-type]
+
+
+def _checked_url(text: str) -> str:
+    """The one URL policy (urls.py) applied where a user writes a link."""
+    problem = url_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+# Editors get the gist of the policy as a pattern; `check` applies all of it, with messages.
+WebUrl = Annotated[str, AfterValidator(_checked_url), Field(json_schema_extra={
+    "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/@]+", "maxLength": MAX_URL_LENGTH})]
 
 
 class Strict(BaseModel):
@@ -236,7 +251,8 @@ class SourceMeta(Strict):
     def digest_of_in(self, language: str) -> str | None:
         """Whose report a digest summarises, as a note in `language` names it."""
         return (self.digest_of_zh or self.digest_of) if language == "zh" else self.digest_of
-    url: str | None = Field(None, description="Where the document was published, if known.")
+    url: WebUrl | None = Field(None, description="Where the document was published, if known "
+                               "(an http or https address).")
     authors: list[Text] = Field(default_factory=list, description="Named authors.")
     as_of: dt.date | None = Field(None, strict=False, description="The date the source's figures "
                                   "are as of, when it states one (a period ending then, or its "
@@ -330,7 +346,7 @@ class Firm(Strict):
         None, description="The regulator supervising the producer (required by MAR), e.g. "
         "'Authorised and regulated by the Financial Conduct Authority'.")
     address: str | None = Field(None, description="Postal address.")
-    website: str | None = Field(None, description="Web address.")
+    website: WebUrl | None = Field(None, description="Web address (http or https).")
 
 
 class MetricSpec(Strict):
