@@ -97,7 +97,8 @@ class BuildContext:
 
     def __init__(self, model: LoadedProject, notes: dict[str, LoadedNote],
                  targets: tuple[str, ...], formats: tuple[str, ...], state: State,
-                 failed: Mapping[str, str], environment: Environment | None = None):
+                 failed: Mapping[str, str], environment: Environment | None = None,
+                 dry_run: bool = False):
         self.model = model
         self.project = model.project
         self.notes = notes  # the notes this build is for
@@ -108,6 +109,7 @@ class BuildContext:
         self._claim_hashes: dict[str, str] = {}
         self._house: dict[str, Any] | None = None
         self._environment = environment
+        self._keep_probe = not dry_run  # a dry run writes nothing, not even the probe
 
     @property
     def environment(self) -> Environment:
@@ -117,8 +119,9 @@ class BuildContext:
 
             house = self.model.house
             families = [f for stack in (house.fonts.values() if house else ()) for f in stack]
-            self._environment = environment(self.project.build_dir / outputs.STATE_DIR,
-                                            families)
+            state_dir = self.project.build_dir / outputs.STATE_DIR
+            self._environment = environment(state_dir if self._keep_probe else None, families,
+                                            read_from=state_dir)
         return self._environment
 
     def environment_inputs(self, kind: str, language: str | None = None) -> dict[str, str]:
@@ -337,7 +340,8 @@ class _Engine:
             return self.result
         stages = self.stages if self.stages is not None else _default_stages()
         context = BuildContext(model, self._selected_notes(model), self.targets, self.formats,
-                               self.state, self.result.failed, self.environment)
+                               self.state, self.result.failed, self.environment,
+                               dry_run=self.dry_run)
         try:
             for stage in stages:
                 stale = self._decide(stage.plan(context))

@@ -132,16 +132,19 @@ def environment_stamp(state_dir: Path) -> str:
     return _cheap_key(installed_versions(), previous, families)
 
 
-def environment(state_dir: Path | None, families: Iterable[str] = ()) -> Environment:
+def environment(state_dir: Path | None, families: Iterable[str] = (),
+                read_from: Path | None = None) -> Environment:
     """The environment for a build, probed only when its cheap key changed.
 
-    `state_dir` is build/.state (None: probe and keep nothing). `families` are the
-    house's font families, resolved to files for PDFs and charts.
+    `state_dir` is build/.state (None: keep nothing; `read_from` may still name where a
+    kept probe is read). `families` are the house's font families, resolved to files
+    for PDFs and charts.
     """
     wanted = tuple(dict.fromkeys((*families, *TEMPLATE_FAMILIES)))
     versions = installed_versions()
     cache = state_dir / ENVIRONMENT_FILE if state_dir is not None else None
-    previous = _read(cache) if cache is not None else None
+    source = cache or (read_from / ENVIRONMENT_FILE if read_from is not None else None)
+    previous = _read(source) if source is not None else None
     if previous is not None and previous[2] == wanted and \
             previous[0] == _cheap_key(versions, previous[1], wanted):
         return previous[1]
@@ -234,18 +237,29 @@ def _fontconfig_file(family: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+_MATPLOTLIB_FONTS = """
+import json, sys
+from matplotlib import font_manager
+available = {entry.name for entry in font_manager.fontManager.ttflist}
+files = {}
+for family in [*json.loads(sys.argv[1]), "DejaVu Sans"]:  # DejaVu Sans: charts' fallback
+    if family in available:  # the regular face, as charts.py asks for the family
+        files[family] = str(font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False))
+print(json.dumps(files))
+"""
+
+
 def _matplotlib_files(families: tuple[str, ...]) -> dict[str, str]:
+    """The font file matplotlib uses for each family, asked in a child process: a build
+    that draws nothing must not pay for importing matplotlib."""
     try:
-        from matplotlib import font_manager
-    except ImportError:
+        done = subprocess.run([sys.executable, "-c", _MATPLOTLIB_FONTS, json.dumps(families)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        files = json.loads(done.stdout) if done.returncode == 0 else {}
+    except (OSError, subprocess.SubprocessError, ValueError):
         return {}
-    available = {entry.name for entry in font_manager.fontManager.ttflist}
-    files = {}
-    for family in (*families, "DejaVu Sans"):  # DejaVu Sans: the charts' fallback
-        if family in available:  # the regular face, as charts.py asks for the family
-            files[family] = str(font_manager.findfont(
-                font_manager.FontProperties(family=family), fallback_to_default=False))
-    return files
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
 
 
 def _hash_file(path: str) -> str:
