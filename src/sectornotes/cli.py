@@ -395,8 +395,6 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
                                              security=smtp_security, user=smtp_user,
                                              sender=smtp_from, cafile=smtp_cafile,
                                              timeout=smtp_timeout)
-    if not dry_run:
-        settings.require()  # a missing relay or a bad sender: refused before anything else
     # A dry run sends nothing: it may look at a past day (with the warning).
     date = entitlement_date(today.date() if today else None, dt.date.today(),
                             backdate or dry_run, lambda line: click.echo(line, err=True))

@@ -176,9 +176,9 @@ class Records:
     def _error(self, doing: str, error: BaseException) -> RecordsError:
         if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
             return RecordsError(
-                f"{self.display}: not a delivery records file (not an SQLite database); move "
-                "it aside and restore the records from your backup (they are the record of "
-                "who received what)")
+                f"cannot open the delivery records {self.display}: it is not an SQLite "
+                "database; move it aside and restore the records from your backup (they are "
+                "the record of who received what)")
         if "full" in str(error) or getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
             return RecordsError(
                 f"{self.display}: the disk is full; nothing half-written was recorded, and "
@@ -213,7 +213,11 @@ class Records:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.connection = connection
         self._check_schema(connection)
-        connection.execute("PRAGMA journal_mode=WAL")
+        # A rollback journal, not WAL: a WAL file can only be read by a process that can
+        # write beside it (its shared-memory index), and read-only commands (list, export,
+        # verify) must create nothing and work from a read-only folder or backup.
+        # Distributions are serialised by their lock, so WAL's concurrency buys nothing.
+        connection.execute("PRAGMA journal_mode=DELETE")
         for table in (SCHEMA, APPROVALS, DISSEMINATIONS, META):
             connection.execute(table)
         if self.legacy.is_file():
@@ -235,8 +239,9 @@ class Records:
                     "its tables lack columns (" + "; ".join(
                         f"{t}: {', '.join(c)}" for t, c in sorted(missing.items())) + ")")
             raise RecordsError(
-                f"{self.display}: not a sectornotes delivery records file of this version: "
-                f"{what}; move it aside and restore the records from your backup")
+                f"cannot open the delivery records {self.display}: it is not a sectornotes "
+                f"records file: {what}; move it aside and restore the records from your "
+                "backup (nothing was written to it)")
 
     def close(self) -> None:
         """Close the database (every change is already committed)."""
