@@ -163,7 +163,7 @@ def test_without_a_relay_distribute_refuses_and_names_the_settings(project, monk
     before = snapshot(project)
     started = time.perf_counter()
     result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
-                                      "--date", "2025-06-01"])
+                                      "--date", "2025-06-01", "--backdate"])
     assert time.perf_counter() - started < 10
     assert result.exit_code == 2
     assert ("cannot send: set the SMTP server (--smtp-host or SECTORNOTES_SMTP_HOST) and the "
@@ -241,7 +241,7 @@ def test_damaged_records_are_a_clear_error_naming_the_file(project, mailbox):
     result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
                                       "--smtp-host", "127.0.0.1", "--smtp-port",
                                       str(mailbox.port), "--smtp-from", SENDER,
-                                      "--date", "2025-06-01"])
+                                      "--date", "2025-06-01", "--backdate"])
     assert result.exit_code == 1
     assert "cannot open the delivery records records/sectornotes.sqlite" in result.output
     assert "internal error" not in result.output and mailbox.messages == []

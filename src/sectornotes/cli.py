@@ -339,7 +339,11 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 @click.option("--format", "log_format", type=click.Choice(["table", "csv"]), default="table",
               show_default=True, help="Format of --log.")
 @click.option("--date", "today", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date for entitlement expiry and the footer (default: today).")
+              help="Date for entitlement expiry and the footer (default: today); a past date "
+                   "needs --backdate.")
+@click.option("--backdate", is_flag=True,
+              help="Allow a --date before today: clients whose entitlement lapsed since are "
+                   "included (a warning says so).")
 @click.option("--smtp-host", help="SMTP server (or SECTORNOTES_SMTP_HOST); required to send.")
 @click.option("--smtp-port", type=int, help="SMTP port (or SECTORNOTES_SMTP_PORT; default 25, "
               "465 with ssl).")
@@ -352,6 +356,9 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 @click.option("--smtp-cafile", type=click.Path(exists=True, dir_okay=False),
               help="CA certificate for a relay with a private certificate "
                    "(or SECTORNOTES_SMTP_CAFILE).")
+@click.option("--smtp-timeout", metavar="SECONDS",
+              help="Seconds to wait for each reply of the relay (or SECTORNOTES_SMTP_TIMEOUT; "
+                   "default 30).")
 @click.option("--retry-delay", type=float, default=1.0, show_default=True,
               help="Wait before retrying temporary failures (then x4, x15); other recipients "
                    "are sent meanwhile.")
@@ -361,9 +368,10 @@ def serve_command(context: click.Context, port: int, jobs: int) -> None:
 @click.pass_context
 def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: bool,
                        show_log: bool, log_format: str, today: dt.datetime | None,
-                       smtp_host: str | None, smtp_port: int | None, smtp_security: str | None,
-                       smtp_user: str | None, smtp_from: str | None, smtp_cafile: str | None,
-                       retry_delay: float, resend_unknown: bool) -> None:
+                       backdate: bool, smtp_host: str | None, smtp_port: int | None,
+                       smtp_security: str | None, smtp_user: str | None, smtp_from: str | None,
+                       smtp_cafile: str | None, smtp_timeout: str | None, retry_delay: float,
+                       resend_unknown: bool) -> None:
     """Send NOTES to entitled clients by SMTP, exactly one watermarked copy per address.
 
     Refuses drafts, notes that fail check, stale PDFs and notes whose release
@@ -375,6 +383,7 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
     is reported for reconciliation, not resent (see --resend-unknown).
     """
     from .distribute import SmtpSettings, distribute
+    from .distribute.plan import entitlement_date
 
     project = _project(context)
     if show_log:
@@ -384,8 +393,11 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
         raise click.UsageError("name at least one note to distribute")
     settings = SmtpSettings.from_environment(host=smtp_host, port=smtp_port,
                                              security=smtp_security, user=smtp_user,
-                                             sender=smtp_from, cafile=smtp_cafile)
-    date = today.date() if today else dt.date.today()
+                                             sender=smtp_from, cafile=smtp_cafile,
+                                             timeout=smtp_timeout)
+    # A dry run sends nothing: it may look at a past day (with the warning).
+    date = entitlement_date(today.date() if today else None, dt.date.today(),
+                            backdate or dry_run, lambda line: click.echo(line, err=True))
     delays = (retry_delay, retry_delay * 4, retry_delay * 15)
     result = distribute(project, notes, settings, date, dry_run=dry_run, retry_delays=delays,
                         log=lambda line: click.echo(line, err=True),

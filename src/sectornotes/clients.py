@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .findings import Finding, did_you_mean
+from .mailsafe import header_problem
 from .project import Project
 from .schema import Client, Clients, Note, validate
 from .yamlfile import FileProblem, YamlDocument, load_yaml
@@ -34,6 +35,7 @@ def check_clients(clients: Clients, document: YamlDocument, note_ids: list[str])
                 f"clients[{index}].id: duplicate client id '{client.id}' "
                 f"(also clients[{seen_ids[client.id]}])")))
         seen_ids.setdefault(client.id, index)
+        findings += _header_findings(client, index, document)
         own: dict[str, int] = {}
         for email_index, email in enumerate(client.emails):
             first = own.setdefault(email.casefold(), email_index)
@@ -54,6 +56,22 @@ def check_clients(clients: Clients, document: YamlDocument, note_ids: list[str])
                     ("clients", index, "entitlements", "notes", note_index),
                     f"clients[{index}].entitlements.notes[{note_index}]: unknown note "
                     f"'{note_id}'{did_you_mean(note_id, note_ids)}"))
+    return findings
+
+
+def _header_findings(client: Client, index: int, document: YamlDocument) -> list[Finding]:
+    """A client's name and addresses go into the To header: one line each, nothing hidden."""
+    values: list[tuple[tuple[str | int, ...], str, str]] = [
+        (("clients", index, "name"), f"clients[{index}].name", client.name)]
+    values += [(("clients", index, "emails", i), f"clients[{index}].emails[{i}]", email)
+               for i, email in enumerate(client.emails)]
+    findings = []
+    for key_path, label, value in values:
+        problem = header_problem(value)
+        if problem:
+            findings.append(document.finding(key_path, (
+                f"{label}: {value!r} {problem}; it goes into the email's To header: write it "
+                "on one line")))
     return findings
 
 

@@ -12,7 +12,7 @@ import re
 
 from ..errors import SectornotesError, UsageError
 from ..project import Project
-from .records import Approval, Records, records_path
+from .records import Approval, Records
 
 
 def approve(project: Project, note_id: str, approver: str) -> Approval:
@@ -33,7 +33,5 @@ def approve(project: Project, note_id: str, approver: str) -> Approval:
 
 def approval_trail(project: Project, note_id: str | None = None) -> list[Approval]:
     """Every approval recorded (of one note, or of all), oldest first."""
-    if not records_path(project).exists():
-        return []
-    with Records(project) as records:
+    with Records(project, read_only=True) as records:
         return records.approvals(note_id)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..i18n import text
 from ..project import Project
 from .compose import Letter, compose_letter, message_bytes, message_id_for
-from .plan import NotePlan, plan_note
+from .plan import DistributionRefused, NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
 
@@ -65,6 +65,7 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
         return result
     settings.require()
     assert settings.sender is not None  # require() refused otherwise
+    letters = {plan.note_id: _letter(model, plan) for plan in result.plans}
     connection = SmtpConnection(settings)
     with DistributionLock(project, log), Records(project) as records:
         if any(_unsettled(records, plan) for plan in result.plans):
@@ -73,12 +74,26 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
                 for d in _reserve(records, plan, settings.sender, result, resend_unknown, log)]
         if work:
             try:
-                _deliver_all(model, work, settings.sender, connection, records, today,
+                _deliver_all(model, work, letters, settings.sender, connection, records, today,
                              retry_delays, result, log)
             finally:
                 connection.close()
     result.connections = connection.connections
     return result
+
+
+def _letter(model: LoadedProject, plan: NotePlan) -> Letter:
+    """The note's email, refused before anything is recorded if its subject is no header."""
+    from ..mailsafe import header_problem
+
+    letter = compose_letter(model, plan.note_id)
+    problem = header_problem(letter.subject)
+    if problem:
+        raise DistributionRefused(f"notes/{plan.note_id}.yaml: the email subject "
+                                  f"{letter.subject!r} (title and rating label) {problem}; "
+                                  "write the title and the rating labels in house.yaml on one "
+                                  "line; nothing was sent")
+    return letter
 
 
 @dataclass
@@ -128,11 +143,10 @@ def _reserve(records: Records, plan: NotePlan, sender: str, result: Distribution
     return pending
 
 
-def _deliver_all(model: LoadedProject, work: list[_Pending], sender: str,
-                 connection: SmtpConnection, records: Records, today: dt.date,
+def _deliver_all(model: LoadedProject, work: list[_Pending], letters: dict[str, Letter],
+                 sender: str, connection: SmtpConnection, records: Records, today: dt.date,
                  retry_delays: Sequence[float], result: DistributionResult,
                  log: Callable[[str], None]) -> None:
-    letters: dict[str, Letter] = {}
     rounds = [0.0, *retry_delays]
     for round_number, delay in enumerate(rounds):
         if not work:
@@ -146,10 +160,8 @@ def _deliver_all(model: LoadedProject, work: list[_Pending], sender: str,
             batch = work[start:start + STAMP_BATCH]
             _stamp(model, batch, today, records)
             for item in batch:
-                note_id = item.plan.note_id
-                if note_id not in letters:
-                    letters[note_id] = compose_letter(model, note_id)
-                outcome = _send_one(item, letters[note_id], sender, connection, records)
+                outcome = _send_one(item, letters[item.plan.note_id], sender, connection,
+                                    records)
                 if outcome.status == "temporary" and not last_round:
                     records.mark(item.delivery, "pending", outcome.response)
                     retry.append(item)
@@ -198,6 +210,16 @@ def _send_one(item: _Pending, letter: Letter, sender: str, connection: SmtpConne
 
 def _finish(item: _Pending, outcome: SendOutcome, records: Records,
             result: DistributionResult, log: Callable[[str], None]) -> None:
+    if outcome.status == "unknown":
+        # The relay had the whole message and did not answer: it may have accepted it.
+        # The row stays in flight, as after a crash, for reconciliation; never resent.
+        records.mark(item.delivery, "in-flight", outcome.response)
+        result.unknown.append(item.delivery)
+        log(f"unknown: {item.plan.note_id} → {item.delivery.client_name} "
+            f"<{item.delivery.address}>: {outcome.response} (Message-ID "
+            f"{item.delivery.message_id}); look it up in the relay's log, then run with "
+            "--resend-unknown only if it never left")
+        return
     status = {"sent": "sent", "permanent": "permanent-failure", "temporary": "failed"}[
         outcome.status]
     if status == "sent":  # first, so a stop right after the send cannot lose it

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import outputs
-from ..errors import SectornotesError
+from ..errors import SectornotesError, UsageError
+from ..mailsafe import header_problem
 from .records import normalized_address
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
     if model.clients is None:
         raise DistributionRefused("clients.yaml is missing: it lists who may receive notes "
                                   "(see 'sectornotes schema')")
+    _require_header_safe_title(model, note_id)
     plan = NotePlan(note_id, note.title, build_sha256, pdf_bytes, [])
     receiving: dict[str, str] = {}  # normalised address → client name
     for client in model.clients.clients:
@@ -83,7 +86,52 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
                 continue
             receiving[key] = client.name
             plan.recipients.append(Recipient(client.id, client.name, address.strip()))
+    _require_header_safe_recipients(model, plan)
     return plan
+
+
+def _require_header_safe_title(model: LoadedProject, note_id: str) -> None:
+    """The title is the email's Subject: refused at its place before anything is recorded."""
+    loaded = model.notes[note_id]
+    problem = header_problem(loaded.spec.title)
+    if problem:
+        finding = loaded.document.finding(("title",), (
+            f"title: {loaded.spec.title!r} {problem}; the title is the email's subject: "
+            "write it on one line"))
+        raise DistributionRefused(f"{finding.format()}; nothing was sent")
+
+
+def _require_header_safe_recipients(model: LoadedProject, plan: NotePlan) -> None:
+    """Names and addresses go into To: `check` refuses bad ones; this holds even without it."""
+    for recipient in plan.recipients:
+        for what, value in (("name", recipient.client_name), ("address", recipient.address)):
+            problem = header_problem(value)
+            if problem:
+                raise DistributionRefused(
+                    f"{model.project.relative(model.project.clients_path)}: client "
+                    f"'{recipient.client_id}': {what} {value!r} {problem}; it goes into the "
+                    "email's To header: write it on one line; nothing was sent")
+
+
+def entitlement_date(requested: dt.date | None, today: dt.date, backdate: bool,
+                     warn: Callable[[str], None]) -> dt.date:
+    """The date entitlements are judged on: today, a later day, or (only with backdate) earlier.
+
+    A past date would re-entitle a client whose entitlement has lapsed since, so
+    it is refused unless asked for explicitly, and then said out loud.
+    """
+    if requested is None or requested >= today:
+        return requested or today
+    if not backdate:
+        raise UsageError(
+            f"--date {requested.isoformat()} is before today ({today.isoformat()}): "
+            "entitlements would be judged as of then, so a client whose entitlement has "
+            "lapsed since would receive the note; omit --date, or add --backdate if a past "
+            "date is really meant")
+    warn(f"warning: --backdate: entitlements are judged as of {requested.isoformat()}, "
+         f"not today ({today.isoformat()}); clients whose entitlement lapsed since are "
+         "included, and the footer carries that date")
+    return requested
 
 
 def built_pdf(model: LoadedProject, note_id: str) -> tuple[str, bytes]:

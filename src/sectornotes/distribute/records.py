@@ -20,6 +20,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import TextIO
 
+from ..csvsafe import safe_row
 from ..errors import SectornotesError
 from ..project import Project
 
@@ -120,31 +121,133 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-class Records:
-    """The records database; every change is committed at once (a crash loses nothing)."""
+META = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
 
-    def __init__(self, project: Project):
+TABLES = {"deliveries": set(COLUMNS), "approvals": {f.name for f in fields(Approval)},
+          "disseminations": {"note", "first_at"}, "meta": {"key", "value"}}
+LEGACY_COLUMNS = ("note", "build_sha256", "client_id", "client_name", "address", "watermark_id",
+                  "copy_sha256", "status", "smtp_response", "attempts", "created_at",
+                  "updated_at")
+LEGACY_TIMEOUT = 5.0  # seconds to wait for an old ledger another program holds locked
+
+
+class Records:
+    """The records database; every change is committed at once (a crash loses nothing).
+
+    `read_only=True` (list, export, verify) opens the file read-only and creates
+    nothing, so the records can be read from a read-only folder or backup, and
+    shows the rows of an old ledger not migrated yet. Opened for writing, an old
+    ledger in build/ is migrated first, in one transaction marked complete in
+    the records; until that succeeds nothing can be recorded (or sent).
+    """
+
+    def __init__(self, project: Project, read_only: bool = False):
         self.path = records_path(project)
-        legacy = project.build_dir / LEGACY_LEDGER
+        self.display = project.relative(self.path)
+        self.legacy = project.build_dir / LEGACY_LEDGER
+        self.read_only = read_only
+        self.connection: sqlite3.Connection | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fresh = not self.path.exists()
-            self.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute(SCHEMA)
-            self.connection.execute(APPROVALS)
-            self.connection.execute(DISSEMINATIONS)
-            if fresh and legacy.is_file():
-                self._migrate(legacy)
-        except (sqlite3.DatabaseError, OSError) as error:
+            self.connection = (self._open_read_only() if read_only else self._open_writable())
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise self._error("cannot open", error) from None
+        except RecordsError:
+            self.close()
+            raise
+        except OSError as error:
+            self.close()
             raise RecordsError(
-                f"cannot open the delivery records {project.relative(self.path)}: {error}; "
-                "check the file's permissions, or restore it from your backup (it is the "
-                "record of who received what)") from None
+                f"cannot open the delivery records {self.display}: {error.strerror or error}; "
+                "check that the folder exists, is writable and has space") from None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection (an error once closed)."""
+        if self.connection is None:
+            raise RecordsError(f"the delivery records {self.display} are closed")
+        return self.connection
+
+    def _error(self, doing: str, error: BaseException) -> RecordsError:
+        if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
+            return RecordsError(
+                f"cannot open the delivery records {self.display}: it is not an SQLite "
+                "database; move it aside and restore the records from your backup (they are "
+                "the record of who received what)")
+        if "full" in str(error) or getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+            return RecordsError(
+                f"{self.display}: the disk is full; nothing half-written was recorded, and "
+                "nothing more was sent: free space, then run distribute again (a copy that "
+                "was being sent is reported for reconciliation)")
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY":
+            return RecordsError(
+                f"{self.display}: read-only ({error}); distribute and approve record every "
+                "change before acting: make the records folder writable")
+        return RecordsError(
+            f"{doing} the delivery records {self.display}: {error}; check the file's "
+            "permissions, or restore it from your backup (it is the record of who received "
+            "what)")
+
+    def _open_read_only(self) -> sqlite3.Connection | None:
+        if not self.path.exists():
+            return None  # never distributed: no rows, and nothing is created
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            connection = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A read-only folder: SQLite cannot make the shared-memory file WAL readers
+            # use, so the file is read as it stands (no other run can be writing there).
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+        self._check_schema(connection)
+        return connection
+
+    def _open_writable(self) -> sqlite3.Connection:
+        require_writable(self.path.parent, self.display)
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.connection = connection
+        self._check_schema(connection)
+        # A rollback journal, not WAL: a WAL file can only be read by a process that can
+        # write beside it (its shared-memory index), and read-only commands (list, export,
+        # verify) must create nothing and work from a read-only folder or backup.
+        # Distributions are serialised by their lock, so WAL's concurrency buys nothing.
+        connection.execute("PRAGMA journal_mode=DELETE")
+        for table in (SCHEMA, APPROVALS, DISSEMINATIONS, META):
+            connection.execute(table)
+        if self.legacy.is_file():
+            self._migrate()
+        return connection
+
+    def _check_schema(self, connection: sqlite3.Connection) -> None:
+        """Refuse a file that is not ours: never add tables to someone else's database."""
+        tables = {str(row[0]) for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        foreign = sorted(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))
+        missing = {}
+        for table in tables & set(TABLES):
+            columns = {str(row[1]) for row in connection.execute(f"PRAGMA table_info({table})")}
+            if TABLES[table] - columns:
+                missing[table] = sorted(TABLES[table] - columns)
+        if foreign or missing:
+            what = (f"it holds other tables ({', '.join(foreign[:5])})" if foreign else
+                    "its tables lack columns (" + "; ".join(
+                        f"{t}: {', '.join(c)}" for t, c in sorted(missing.items())) + ")")
+            raise RecordsError(
+                f"cannot open the delivery records {self.display}: it is not a sectornotes "
+                f"records file: {what}; move it aside and restore the records from your "
+                "backup (nothing was written to it)")
 
     def close(self) -> None:
         """Close the database (every change is already committed)."""
-        self.connection.close()
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def __enter__(self) -> Records:
         return self
@@ -152,46 +255,85 @@ class Records:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _migrate(self, legacy: Path) -> None:
-        """Copy the deliveries of build/distribution.sqlite (its old home) into the records."""
-        old = sqlite3.connect(legacy)
+    def _migrate(self) -> None:
+        """Move the deliveries of build/distribution.sqlite (its old home) into the records.
+
+        All rows and the mark "migrated" go in one transaction: a migration that
+        fails (the old file locked, damaged) leaves the records as they were and
+        is tried again by the next command, which refuses to send until it works.
+        Rows already there are kept (migrating twice changes nothing), except that
+        what the old ledger knew was sent or in flight wins over a later pending or
+        failed row, so a copy is never sent twice.
+        """
+        display = f"build/{LEGACY_LEDGER}"
         try:
-            rows = old.execute(
-                "SELECT note, build_sha256, client_id, client_name, address, watermark_id, "
-                "copy_sha256, status, smtp_response, attempts, created_at, updated_at "
-                "FROM deliveries ORDER BY id").fetchall()
-        finally:
-            old.close()
-        for row in rows:
-            note, build, client_id, name, address, watermark = row[:6]
-            self.connection.execute(
-                "INSERT OR IGNORE INTO deliveries (note, build_sha256, client_id, client_name, "
-                "address, address_key, watermark_id, message_id, copy_sha256, status, "
-                "smtp_response, attempts, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (note, build, client_id, name, address, normalized_address(address), watermark,
-                 "", *row[6:]))
-        legacy.rename(legacy.with_suffix(".sqlite.migrated"))
+            rows = legacy_rows(self.legacy)
+        except sqlite3.Error as error:
+            raise RecordsError(
+                f"{display}: the old delivery ledger could not be read ({error}), so it "
+                f"was not migrated into {self.display}; nothing was sent: close the program "
+                "holding it (or restore it) and run again, the migration is retried") from None
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                self._insert_legacy(db, row)
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                       ("legacy-ledger-migrated", now_utc()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        try:
+            self.legacy.rename(self.legacy.with_suffix(".sqlite.migrated"))
+        except OSError:
+            pass  # migrated and marked: the next command migrates it again, changing nothing
+
+    @staticmethod
+    def _insert_legacy(db: sqlite3.Connection, row: Delivery) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO deliveries (note, build_sha256, client_id, client_name, "
+            "address, address_key, watermark_id, message_id, copy_sha256, status, "
+            "smtp_response, attempts, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", astuple(row)[1:])
+        if row.status in ("sent", "in-flight"):
+            db.execute("UPDATE deliveries SET status = ?, copy_sha256 = ?, smtp_response = ? "
+                       "WHERE note = ? AND build_sha256 = ? AND address_key = ? "
+                       "AND status IN ('pending', 'failed')",
+                       (row.status, row.copy_sha256, row.smtp_response, row.note,
+                        row.build_sha256, row.address_key))
+
+    def _run(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """One statement, committed at once; a database error names the file (disk full …)."""
+        if self.connection is None:  # read-only, and the project never distributed
+            return []
+        if self.read_only and not sql.lstrip().upper().startswith("SELECT"):
+            raise RecordsError(f"the delivery records {self.display} are open read-only")
+        try:
+            return self.connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise self._error("cannot write to" if not self.read_only else "cannot read",
+                              error) from None
 
     def reserve(self, note: str, build_sha256: str, client_id: str, client_name: str,
                 address: str, watermark_id: str, message_id: str) -> Delivery:
         """The row for this delivery, created as pending if new (ids of an old row are kept)."""
         now = now_utc()
-        self.connection.execute(
+        self._run(
             "INSERT OR IGNORE INTO deliveries (note, build_sha256, client_id, client_name, "
             "address, address_key, watermark_id, message_id, status, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
             (note, build_sha256, client_id, client_name, address, normalized_address(address),
              watermark_id, message_id, now, now))
-        found = self._one("note = ? AND build_sha256 = ? AND address_key = ?",
-                          (note, build_sha256, normalized_address(address)))
+        found = self.find(note, build_sha256, address)
         assert found is not None  # inserted or already there
         return found
 
     def find(self, note: str, build_sha256: str, address: str) -> Delivery | None:
         """The row of an earlier attempt at this delivery, if any."""
-        return self._one("note = ? AND build_sha256 = ? AND address_key = ?",
-                         (note, build_sha256, normalized_address(address)))
+        found = self._select("note = ? AND build_sha256 = ? AND address_key = ?",
+                             (note, build_sha256, normalized_address(address)))
+        return found[0] if found else None
 
     def mark_in_flight(self, delivery: Delivery, copy_sha256: str) -> None:
         """Recorded before DATA: from here on, a crash means 'maybe delivered'."""
@@ -204,7 +346,7 @@ class Records:
     def _set(self, delivery: Delivery, status: str, response: str | None,
              copy_sha256: str | None, attempt: bool) -> None:
         now = now_utc()
-        self.connection.execute(
+        self._run(
             "UPDATE deliveries SET status = ?, smtp_response = COALESCE(?, smtp_response), "
             "copy_sha256 = COALESCE(?, copy_sha256), attempts = attempts + ?, updated_at = ? "
             "WHERE id = ?", (status, response, copy_sha256, int(attempt), now, delivery.id))
@@ -217,49 +359,93 @@ class Records:
 
     def approve(self, note: str, build_sha256: str, approver: str) -> Approval:
         """Record that `approver` signed off exactly this build of the note."""
-        cursor = self.connection.execute(
-            "INSERT INTO approvals (note, build_sha256, approver, approved_at) VALUES (?, ?, ?, ?)",
-            (note, build_sha256, approver, now_utc()))
-        return Approval(int(cursor.lastrowid or 0), note, build_sha256, approver, now_utc())
+        at = now_utc()
+        self._run("INSERT INTO approvals (note, build_sha256, approver, approved_at) "
+                  "VALUES (?, ?, ?, ?)", (note, build_sha256, approver, at))
+        row = self._run("SELECT max(id) FROM approvals")
+        return Approval(int(str(row[0][0] or 0)), note, build_sha256, approver, at)
 
     def approvals(self, note: str | None = None) -> list[Approval]:
         """The approval trail, oldest first (of one note, or of all)."""
         query = "SELECT id, note, build_sha256, approver, approved_at FROM approvals"
-        rows = (self.connection.execute(query + " WHERE note = ? ORDER BY id", (note,))
-                if note else self.connection.execute(query + " ORDER BY id"))
-        return [Approval(*row) for row in rows]
+        rows = (self._run(query + " WHERE note = ? ORDER BY id", (note,))
+                if note else self._run(query + " ORDER BY id"))
+        return [Approval(*row) for row in rows]  # type: ignore[arg-type]  # the columns above
 
     def first_dissemination(self, note: str) -> str | None:
         """When the note first went to a client (UTC, ISO 8601), if it has."""
-        row = self.connection.execute("SELECT first_at FROM disseminations WHERE note = ?",
-                                      (note,)).fetchone()
-        return str(row[0]) if row else None
+        rows = self._run("SELECT first_at FROM disseminations WHERE note = ?", (note,))
+        return str(rows[0][0]) if rows else None
 
     def record_dissemination(self, note: str, first_at: str) -> None:
         """Keep `first_at` as the note's first dissemination unless one is recorded."""
-        self.connection.execute("INSERT OR IGNORE INTO disseminations (note, first_at) "
-                                "VALUES (?, ?)", (note, first_at))
+        self._run("INSERT OR IGNORE INTO disseminations (note, first_at) VALUES (?, ?)",
+                  (note, first_at))
 
     def by_watermark(self, watermark_id: str) -> Delivery | None:
         """The delivery a copy's watermark id belongs to, if any (for `verify`)."""
-        return self._one("watermark_id = ?", (watermark_id,))
+        found = [d for d in self._with_legacy(self._select("watermark_id = ?", (watermark_id,)))
+                 if d.watermark_id == watermark_id]
+        return found[0] if found else None
+
+    def of_build(self, build_sha256: str) -> list[Delivery]:
+        """Every delivery of one build of a note (who received that PDF), oldest first."""
+        return [d for d in self._with_legacy(self._select("build_sha256 = ?", (build_sha256,)))
+                if d.build_sha256 == build_sha256]
 
     def all(self) -> list[Delivery]:
-        """Every delivery, oldest first."""
-        rows = self.connection.execute(f"SELECT {', '.join(COLUMNS)} FROM deliveries ORDER BY id")
-        return [Delivery(*row) for row in rows]
+        """Every delivery, oldest first (and, read-only, an old ledger's not migrated yet)."""
+        return self._with_legacy(self._select("1 = 1", ()))
 
-    def _one(self, where: str, parameters: tuple[object, ...]) -> Delivery | None:
-        row = self.connection.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM deliveries WHERE {where}", parameters).fetchone()
-        return Delivery(*row) if row else None
+    def _select(self, where: str, parameters: tuple[object, ...]) -> list[Delivery]:
+        rows = self._run(f"SELECT {', '.join(COLUMNS)} FROM deliveries WHERE {where} "
+                         "ORDER BY id", parameters)
+        return [Delivery(*row) for row in rows]  # type: ignore[arg-type]  # COLUMNS
+
+    def _with_legacy(self, rows: list[Delivery]) -> list[Delivery]:
+        """Read-only, an old ledger not migrated yet still counts: its rows come after."""
+        if not self.read_only or not self.legacy.is_file():
+            return rows
+        try:
+            old = legacy_rows(self.legacy)
+        except sqlite3.Error as error:
+            raise RecordsError(f"build/{LEGACY_LEDGER}: the old delivery ledger (not migrated "
+                               f"yet) cannot be read: {error}") from None
+        known = {d.watermark_id for d in rows}
+        return rows + [d for d in old if d.watermark_id not in known]
+
+
+def legacy_rows(ledger: Path) -> list[Delivery]:
+    """The deliveries of an old build/distribution.sqlite, read-only, as records rows."""
+    connection = sqlite3.connect(f"{ledger.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=LEGACY_TIMEOUT)
+    try:
+        rows = connection.execute(f"SELECT {', '.join(LEGACY_COLUMNS)} FROM deliveries "
+                                  "ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    return [Delivery(0, note, build, client_id, name, address, normalized_address(address),
+                     watermark, "", *rest)
+            for note, build, client_id, name, address, watermark, *rest in rows]
+
+
+def require_writable(folder: Path, display: str) -> None:
+    """Refuse, naming the folder, when the records cannot be written there (before any send)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise RecordsError(
+            f"{display}: the records folder {folder.name}/ cannot be written "
+            f"({error.strerror or error}); every delivery is recorded before it is sent, so "
+            "nothing was sent: make it writable (or point -C at a writable copy)") from None
 
 
 def read_records(project: Project) -> list[Delivery]:
-    """Every delivery recorded (none when the project never distributed)."""
-    if not records_path(project).exists() and not (project.build_dir / LEGACY_LEDGER).exists():
-        return []
-    with Records(project) as records:
+    """Every delivery recorded (none when the project never distributed); opened read-only."""
+    with Records(project, read_only=True) as records:
         return records.all()
 
 
@@ -268,7 +454,8 @@ def deliveries_csv(deliveries: list[Delivery]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(astuple(d) for d in deliveries)
+    # Client names and SMTP replies come from outside: never a formula in a spreadsheet.
+    writer.writerows(safe_row(astuple(d)) for d in deliveries)
     return buffer.getvalue()
 
 
@@ -296,7 +483,15 @@ class DistributionLock:
         self.handle: TextIO | None = None
 
     def __enter__(self) -> DistributionLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        display = f"{self.path.parent.name}/{self.path.name}"
+        require_writable(self.path.parent, display)
+        try:
+            return self._acquire()
+        except OSError as error:
+            raise RecordsError(f"{display}: cannot take the distribution lock "
+                               f"({error.strerror or error}); nothing was sent") from None
+
+    def _acquire(self) -> DistributionLock:
         handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole run
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,20 +8,26 @@ host:port and the cause.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from ..errors import SectornotesError, UsageError
+from ..mailsafe import header_problem
 
 ENVIRONMENT = {
     "host": "SECTORNOTES_SMTP_HOST", "port": "SECTORNOTES_SMTP_PORT",
     "security": "SECTORNOTES_SMTP_SECURITY", "user": "SECTORNOTES_SMTP_USER",
     "password": "SECTORNOTES_SMTP_PASSWORD", "sender": "SECTORNOTES_SMTP_FROM",
-    "cafile": "SECTORNOTES_SMTP_CAFILE",
+    "cafile": "SECTORNOTES_SMTP_CAFILE", "timeout": "SECTORNOTES_SMTP_TIMEOUT",
 }
 SECURITY = ("none", "starttls", "ssl")
+DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 3600.0  # an hour: beyond that a relay is not answering
 
 
 class SmtpUnavailable(SectornotesError):
@@ -38,7 +44,7 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = None
     sender: str | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT  # seconds to wait for each reply of the relay
     cafile: str | None = None  # a private CA for the relay's certificate
 
     @classmethod
@@ -55,6 +61,8 @@ class SmtpSettings:
                                  "(--smtp-port or SECTORNOTES_SMTP_PORT)") from None
         elif values.get("security") == "ssl":
             values["port"] = 465
+        if "timeout" in values:
+            values["timeout"] = parse_timeout(values["timeout"])
         return cls(**values)  # type: ignore[arg-type]  # keys are the fields above
 
     @property
@@ -78,11 +86,41 @@ class SmtpSettings:
                              "(--smtp-user, SECTORNOTES_SMTP_USER) and password "
                              "(SECTORNOTES_SMTP_PASSWORD) as your relay needs; "
                              "--dry-run shows the recipients without sending")
+        _require_sender(self.sender or "")
+
+
+def parse_timeout(value: object) -> float:
+    """Seconds to wait for the relay: a number above 0, at most an hour."""
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= MAX_TIMEOUT):  # also refuses nan and inf
+        raise UsageError(f"SMTP timeout '{value}' is not a number of seconds between 0 and "
+                         f"{MAX_TIMEOUT:g} (--smtp-timeout or SECTORNOTES_SMTP_TIMEOUT)")
+    return seconds
+
+
+def _require_sender(sender: str) -> None:
+    """The sender is the From header and the envelope: one address, on one line."""
+    problem = header_problem(sender)
+    name, address = parseaddr(sender)
+    if problem is None and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address):
+        problem = "is not an email address"
+    if problem:
+        raise UsageError(f"the sender address {sender!r} {problem} (--smtp-from or "
+                         "SECTORNOTES_SMTP_FROM); write one address, e.g. "
+                         "research@example.com, on one line")
 
 
 @dataclass
 class SendOutcome:
-    """One attempt: `sent`, `temporary` (try again later) or `permanent`, with the reply."""
+    """One attempt: `sent`, `temporary` (try again later), `permanent` or `unknown`.
+
+    `unknown` means the whole message went to the relay and no reply came (the
+    connection dropped or timed out after the end of DATA): the relay may have
+    accepted it, so it must not be sent again without reconciliation.
+    """
 
     status: str
     response: str
@@ -144,6 +182,10 @@ class SmtpConnection:
             return self._transaction(self.smtp, message, address)
         except SmtpUnavailable as error:
             return SendOutcome("temporary", str(error))
+        except _MaybeDelivered as error:
+            self.close()
+            return SendOutcome("unknown", f"no reply after the whole message was sent: "
+                                          f"{error}")
         except smtplib.SMTPServerDisconnected as error:
             self.smtp = None
             return SendOutcome("temporary", f"connection lost: {error}")
@@ -160,13 +202,36 @@ class SmtpConnection:
             code, text = smtp.rcpt(address)
             if code not in (250, 251):
                 return _refused(smtp, code, text)
-            # smtplib sends bytes as they are: the message already uses CRLF line ends.
-            code, text = smtp.data(message)
+            code, text = _data(smtp, message)
         except smtplib.SMTPResponseException as error:
             return _refused(smtp, error.smtp_code, error.smtp_error)
         if code != 250:
             return _refused(smtp, code, text)
         return SendOutcome("sent", f"{code} {_text(text)}")
+
+
+class _MaybeDelivered(Exception):
+    """The end of DATA was sent, but no reply came: the relay may have the message."""
+
+
+def _data(smtp: smtplib.SMTP, message: bytes) -> tuple[int, bytes]:
+    """DATA, the message and its end; a reply lost after the end is _MaybeDelivered.
+
+    smtplib's own `data()` reports "sent, no reply" like "never sent", so a
+    retry would deliver a second copy: here the two are told apart.
+    """
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        return code, reply
+    # The message already uses CRLF line ends; a line starting with '.' is doubled.
+    payload = re.sub(rb"(?m)^\.", b"..", message)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    smtp.send(payload + b".\r\n")  # a failure here: the end never went, nothing delivered
+    try:
+        return smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        raise _MaybeDelivered(_describe(error)) from None
 
 
 def _refused(smtp: smtplib.SMTP, code: int, text: bytes | str) -> SendOutcome:
