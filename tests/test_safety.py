@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import http.server
+import io
+import json
 import threading
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import pytest
 from sectornotes.engine import build
 from sectornotes.project import PACKAGE_TEMPLATES, Project
 
-from .conftest import replaced
+from .conftest import edit_file, replaced
 
 pytestmark = pytest.mark.slow
 
@@ -118,3 +121,16 @@ def test_a_template_override_cannot_reach_python_internals(sample_project, paylo
                            for m in refused), refused
     assert not Path("/tmp/pwned-by-template").exists()
     assert "html/capex-note.html" in result.built  # the other outputs still build
+
+
+@pytest.mark.parametrize("label", ["=HYPERLINK(\"http://x.example\")", "+1+cmd", "-2+3", "@SUM(1)"])
+def test_figure_data_csv_cannot_run_as_a_formula(sample_project, label):
+    # build/data/*.csv is attached to every client PDF and opened in spreadsheets.
+    edit_file(sample_project / "figures/big4-growth.yaml", 'y_label: "YoY, %"',
+              f'y_label: "YoY, %"\nlabels: {{"2024-Q3": {json.dumps(label)}}}')
+    assert build(Project(sample_project), formats=("html",)).ok
+    rows = list(csv.reader(io.StringIO(
+        (sample_project / "build/data/big4-growth.csv").read_text(encoding="utf-8"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + label in cells and label not in cells
+    assert "59.1" in cells  # numbers are data, never prefixed

@@ -179,8 +179,15 @@ def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartS
 
 
 def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
-    """The CSV's view: values with the decimals the source writes ("74.0", not 74)."""
+    """The CSV's view: values with the decimals the source writes ("74.0", not 74), and
+    text a spreadsheet could run as a formula (a label "=cmd()") defused by `safe_cell`."""
+    from .csvsafe import safe_cell
+
     shown = frame.drop(columns=["decimals", "starts"])
+    for column in shown.columns:
+        if column not in ("value", "low", "high") and not pd.api.types.is_numeric_dtype(
+                shown[column]):
+            shown[column] = [safe_cell(v) for v in shown[column]]
     for column in ("value", "low", "high"):
         shown[column] = [
             "" if pd.isna(v) else (f"{v:.{int(d)}f}" if not pd.isna(d) else f"{v}")

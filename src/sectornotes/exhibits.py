@@ -15,6 +15,7 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .csvsafe import safe_cell
 from .findings import Finding, did_you_mean
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def performance_csv(lines: list[tuple[str, list[tuple[dt.date, float]]]]) -> byt
                for _, points in lines]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["date", *[name for name, _ in lines]])
+    writer.writerow(["date", *[safe_cell(name) for name, _ in lines]])
     for day in days:
         writer.writerow([day.isoformat(), *[f"{r[day]:.2f}" if day in r else "" for r in rebased]])
     return buffer.getvalue().encode("utf-8")
@@ -216,8 +217,9 @@ def coverage_csv(figure: Figure, registry: ClaimRegistry) -> bytes:
 
         price = cells["price"]
         writer.writerow([
-            row["company"], row["ticker"], cells["rating"], value("target"), value("price"),
-            price.get("claim") or f"{price.get('series')}@{price.get('date')}", value("upside"),
+            safe_cell(row["company"]), row["ticker"], safe_cell(cells["rating"]), value("target"),
+            value("price"), price.get("claim") or f"{price.get('series')}@{price.get('date')}",
+            value("upside"),
             value("eps1"), (cells.get("eps1") or {}).get("period", ""), value("eps2"),
             (cells.get("eps2") or {}).get("period", ""), value("pe1"), value("pe2")])
     return buffer.getvalue().encode("utf-8")
