@@ -585,3 +585,74 @@ def test_a_giant_pdf_page_is_drawn_within_the_pixel_limit():
     assert _bounded_scale(595, 842, 1.4) == 1.4  # A4 as it is
     scale = _bounded_scale(14_400, 14_400, 1.4)  # the largest page PDF allows
     assert (14_400 * scale) ** 2 <= MAX_PAGE_PIXELS * 1.0001
+
+
+# ---------------------------------------------------------------- 5. prose
+
+
+def citations(root: Path, language: str):
+    from sectornotes.markdown import Citations
+
+    return Citations(load_project(Project(root)).registry, language, "html")
+
+
+# A quadratic pass over these runs would take minutes (40,000 spaces took 6.5 s): a
+# regression shows as a hang, not as a timing assertion.
+RUN = 200_000
+
+
+def test_a_long_run_of_spaces_before_a_citation_renders_attached(sample_project):
+    from sectornotes.markdown import render_markdown
+
+    html = render_markdown("Capex grew" + " " * RUN + "[@big4-capex-q3-2024].",
+                           citations(sample_project, "en"))
+    assert html.startswith('<p>Capex grew<sup class="citations">[<a class="citation" ')
+    assert html.endswith("</sup>.</p>\n")
+
+
+@pytest.mark.parametrize("run", [" " * RUN, "\t" * RUN, " \t\n" * (RUN // 3)])
+def test_long_runs_of_whitespace_without_a_citation_render_as_written(sample_project, run):
+    from sectornotes.markdown import render_markdown
+
+    html = render_markdown("Capex" + run + "grew", citations(sample_project, "en"))
+    assert html.startswith("<p>Capex") and html.endswith("grew</p>\n")
+    if "\n" not in run:  # one paragraph, its whitespace kept as written
+        assert html == f"<p>Capex{run}grew</p>\n"
+
+
+def test_chinese_lines_joined_across_a_long_run_of_spaces(sample_project):
+    from sectornotes.markdown import render_markdown
+
+    folded = "资本开支" + " " * (RUN // 2) + "\n" + " " * (RUN // 2) + "增长"
+    assert render_markdown(folded, citations(sample_project, "zh")) == "<p>资本开支增长</p>\n"
+    # A paragraph break is not a line fold, and a space before Latin text stays.
+    assert render_markdown("资本\n\n增长", citations(sample_project, "zh")) == \
+        "<p>资本</p>\n<p>增长</p>\n"
+    kept = render_markdown("资本" + " " * RUN + "AI", citations(sample_project, "zh"))
+    assert kept == "<p>资本" + " " * RUN + "AI</p>\n"
+
+
+def test_a_note_with_a_long_run_of_spaces_builds(sample_project):
+    from sectornotes.engine import build
+
+    edit_file(sample_project / "notes/capex-note.yaml", "Big-4 capex reached",
+              "Big-4 capex" + " " * RUN + "reached")
+    result = build(Project(sample_project), formats=("html",))
+    assert result.ok, result.failed
+    page = (sample_project / "build/html/capex-note.html").read_text(encoding="utf-8")
+    assert "Big-4 capex" in page
+
+
+def test_prose_over_the_limit_is_refused_with_a_message(sample_project):
+    from sectornotes.engine import build
+    from sectornotes.markdown import MAX_PROSE_CHARACTERS, ProseTooLong, render_markdown
+
+    text = "word " * (MAX_PROSE_CHARACTERS // 5 + 1)
+    with pytest.raises(ProseTooLong) as raised:
+        render_markdown(text, citations(sample_project, "en"))
+    assert str(raised.value) == ("this prose has 250,005 characters, over the limit of 250,000 "
+                                 "for one field; split it into sections")
+    edit_file(sample_project / "notes/capex-note.yaml", "Demand may disappoint.",
+              "Demand may disappoint." + " more" * 60_000)
+    result = build(Project(sample_project), formats=("html",))
+    assert "over the limit of 250,000 for one field" in result.failed["html/capex-note.html"]
