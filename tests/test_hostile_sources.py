@@ -656,3 +656,54 @@ def test_prose_over_the_limit_is_refused_with_a_message(sample_project):
               "Demand may disappoint." + " more" * 60_000)
     result = build(Project(sample_project), formats=("html",))
     assert "over the limit of 250,000 for one field" in result.failed["html/capex-note.html"]
+
+
+# ---------------------------------------------------------------- 4. the palette
+
+PALETTE = 'palette: ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]'
+
+
+@pytest.mark.parametrize(("entry", "shown"), [
+    ('"blue-ish"', "'blue-ish'"), ('"#12345"', "'#12345'"), ('"#ggg"', "'#ggg'"),
+    ('""', "''"), ('"1f3a5f"', "'1f3a5f'"), ('"#1f3a5f "', "'#1f3a5f '"), ('"red"', "'red'"),
+])
+def test_a_palette_entry_that_is_not_a_colour_fails_check_at_its_place(make_project, entry,
+                                                                      shown):
+    root = make_project()
+    edit_file(root / "house.yaml", PALETTE, PALETTE.replace('"#2a9d8f"', entry))
+    found = [e for e in errors(root) if e.startswith("house.yaml")]
+    assert found == [f"house.yaml:121:33: error: palette[2]: {shown} is not a colour; write it "
+                     "in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, #rrggbbaa)"]
+
+
+def test_short_and_alpha_hex_colours_are_colours(make_project):
+    root = make_project()
+    edit_file(root / "house.yaml", PALETTE, 'palette: ["#123", "#1234", "#123456", "#12345678"]')
+    assert errors(root) == []
+
+
+def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sample_files):
+    root = make_project(sample_files)
+    edit_file(root / "house.yaml", PALETTE, PALETTE.replace('"#1f3a5f"', '"navy-ish"'))
+    from sectornotes.engine import build
+
+    result = build(Project(root), formats=("html",))
+    assert not result.ok
+    messages = [f.format() for f in result.findings if f.path == "house.yaml"]
+    assert messages == ["house.yaml:121:11: error: palette[0]: 'navy-ish' is not a colour; "
+                        "write it in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, "
+                        "#rrggbbaa)"]
+    assert all("Traceback" not in reason for reason in result.failed.values())
+
+
+def test_charts_refuse_a_palette_that_is_not_colours_with_the_house_message():
+    from sectornotes.charts import checked_palette
+    from sectornotes.errors import SectornotesError
+
+    assert checked_palette(["#123456"]) == ["#123456"]
+    assert len(checked_palette([])) > 1  # the default palette
+    with pytest.raises(SectornotesError) as raised:
+        checked_palette(["#123456", "not a colour"])
+    assert str(raised.value) == ("house.yaml: palette[1]: 'not a colour' is not a colour; "
+                                 "write it in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha "
+                                 "#rgba, #rrggbbaa)")
