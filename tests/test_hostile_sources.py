@@ -150,7 +150,7 @@ def test_a_cache_entry_signed_by_another_machine_is_not_trusted(page_project, tm
     pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
     pytest.param(lambda text: "", id="empty"),
     pytest.param(lambda text: "[]", id="not-an-object"),
-    pytest.param(lambda text: text.replace('"text"', '"txt"', 1), id="renamed-field"),
+    pytest.param(lambda text: replaced(text, '"text"', '"txt"'), id="renamed-field"),
     pytest.param(lambda text: json.dumps({**json.loads(text), "data": {"text": 5}}),
                  id="wrong-type"),
     pytest.param(lambda text: json.dumps({**json.loads(text), "mac": "0" * 64}), id="bad-mac"),
@@ -459,8 +459,8 @@ def test_a_workbook_of_too_many_parts_is_refused(make_project):
 def test_a_part_that_lies_about_its_size_fails_its_check_and_is_a_message(make_project):
     # The sheet is the last part, and the central directory declares it 100 bytes long.
     xlsx = bytearray(rezip(workbook(MODEL_ROWS), {SHEET: None},
-                           add={SHEET: cells_xml(2, 4).replace(b"</worksheet>",
-                                                                b" " * 500_000 + b"</worksheet>")}))
+                           add={SHEET: replaced(cells_xml(2, 4).decode(), "</worksheet>",
+                                                " " * 500_000 + "</worksheet>").encode()}))
     import struct
 
     entry = xlsx.rfind(b"PK\x01\x02")
@@ -489,7 +489,8 @@ def test_a_workbook_with_too_many_cells_is_refused_before_openpyxl_reads_it(make
 def test_cells_with_a_namespace_prefix_are_counted_too():
     from sectornotes.archives import count_cells
 
-    xml = cells_xml(3_000, 10).replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
+    xml = cells_xml(3_000, 10).decode()
+    xml = replaced(replaced(xml, "<c ", "<x:c ", count=0), "</c>", "</x:c>", count=0).encode()
     archive = zipfile.ZipFile(io.BytesIO(rezip(workbook(MODEL_ROWS), {SHEET: xml})))
     assert count_cells(archive, "seeds/m.xlsx") == 30_000
 
@@ -500,7 +501,7 @@ def test_a_sheet_claiming_the_whole_grid_reads_only_its_cells(make_project, own_
     # One more cell in the last column of the last row: 17 billion cells as a rectangle.
     forged = replaced(original, "</sheetData>",
                       '<row r="1048576"><c r="XFD1048576"><v>7</v></c></row></sheetData>')
-    forged = forged.replace('<dimension ref="A1:D2"/>', '<dimension ref="A1:XFD1048576"/>')
+    forged = replaced(forged, '<dimension ref="A1:D2"/>', '<dimension ref="A1:XFD1048576"/>')
     root = model_project(make_project, rezip(xlsx, {SHEET: forged.encode()}))
     assert errors(root) == []
     [entry] = cache_entries(root, ".xlsx")
@@ -511,19 +512,20 @@ def with_shared_string(xlsx: bytes, text: str, rows: range, columns: int) -> byt
     """The workbook with one shared string, cited by every cell of `rows` x `columns`
     appended to the first sheet: the file stores the text once."""
     archive = zipfile.ZipFile(io.BytesIO(xlsx))
-    types = archive.read("[Content_Types].xml").replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml'
-        b'formats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
-    rels = archive.read("xl/_rels/workbook.xml.rels").replace(b"</Relationships>", (
-        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument'
-        b'/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    types = replaced(archive.read("[Content_Types].xml").decode(), "</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml'
+        'formats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')).encode()
+    rels = replaced(archive.read("xl/_rels/workbook.xml.rels").decode(), "</Relationships>", (
+        '<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument'
+        '/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    ).encode()
     strings = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
                f'.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{text}</t></si>'
                "</sst>").encode()
     cited = "".join(f'<row r="{r}">' + "".join(
         f'<c r="{chr(65 + c)}{r}" t="s"><v>0</v></c>' for c in range(columns)) + "</row>"
         for r in rows)
-    sheet = archive.read(SHEET).decode().replace("</sheetData>", cited + "</sheetData>")
+    sheet = replaced(archive.read(SHEET).decode(), "</sheetData>", cited + "</sheetData>")
     return rezip(xlsx, {"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels,
                         SHEET: sheet.encode()}, add={"xl/sharedStrings.xml": strings})
 
@@ -670,7 +672,7 @@ PALETTE = 'palette: ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e
 def test_a_palette_entry_that_is_not_a_colour_fails_check_at_its_place(make_project, entry,
                                                                       shown):
     root = make_project()
-    edit_file(root / "house.yaml", PALETTE, PALETTE.replace('"#2a9d8f"', entry))
+    edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#2a9d8f"', entry))
     found = [e for e in errors(root) if e.startswith("house.yaml")]
     assert found == [f"house.yaml:121:33: error: palette[2]: {shown} is not a colour; write it "
                      "in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, #rrggbbaa)"]
@@ -684,7 +686,7 @@ def test_short_and_alpha_hex_colours_are_colours(make_project):
 
 def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sample_files):
     root = make_project(sample_files)
-    edit_file(root / "house.yaml", PALETTE, PALETTE.replace('"#1f3a5f"', '"navy-ish"'))
+    edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#1f3a5f"', '"navy-ish"'))
     from sectornotes.engine import build
 
     result = build(Project(root), formats=("html",))
