@@ -709,3 +709,101 @@ def test_charts_refuse_a_palette_that_is_not_colours_with_the_house_message():
     assert str(raised.value) == ("house.yaml: palette[1]: 'not a colour' is not a colour; "
                                  "write it in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha "
                                  "#rgba, #rrggbbaa)")
+
+
+# ---------------------------------------------------------------- 6. quotes too weak to prove
+
+WEAK_SEED = """\
+source:
+  title: Capex review
+  publisher: Example Securities
+  date: 2025-02-05
+  language: en
+  kind: research-note
+claims:
+  - id: weak-claim
+    text: TEXT
+    kind: opinion
+    source:
+      quote: "QUOTE"
+"""
+
+
+def weak_errors(make_project, text: str, quote: str) -> list[str]:
+    seed = replaced(replaced(WEAK_SEED, "TEXT", text), "QUOTE", quote)
+    root = make_project({"seeds/weak.txt": SOURCE_TEXT_WEAK, "seeds/weak.yaml": seed})
+    return [e for e in errors(root) if e.startswith("seeds/weak.yaml")]
+
+
+SOURCE_TEXT_WEAK = (
+    "DeepSeek and the cloud providers raised capital expenditure sharply in 2024, and the\n"
+    "four major technology giants expect to keep investing in AI data centres.\n"
+    "半导体设备ETF(159516)强势吸金，规模超过200亿元。\n"
+    "风险提示：AI 竞争激烈\n"
+)
+
+
+@pytest.mark.parametrize(("text", "quote", "shares"), [
+    ("Morgan Stanley expects chip stocks to double in 2025.", "and the", "no word"),
+    ("Morgan Stanley expects chip stocks to double in 2025.", "DeepSeek", "no word"),
+    ("DeepSeek will overtake OpenAI by 2026.", "DeepSeek and the cloud", "only 'deepse'"),
+    ("Cloud providers will cut spending.", "the cloud providers raised",
+     "only 'cloud', 'provid'"),
+])
+def test_a_quote_sharing_too_little_with_its_claim_fails_at_the_quote(make_project, text,
+                                                                      quote, shares):
+    assert weak_errors(make_project, text, quote) == [
+        f"seeds/weak.yaml:12:14: error: claim 'weak-claim': the quote shares {shares} with the "
+        "claim's text; a quote proves a claim only when it states it: quote the passage that "
+        "says what the text says (at least 3 of its words, numbers or, in Chinese, pairs of "
+        "characters)"]
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    ("Cloud providers raised capital expenditure sharply in 2024.",
+     "the cloud providers raised capital expenditure sharply in 2024"),
+    # stems: 'investing' meets 'invest', 'centres' meets 'centre'
+    ("Tech giants plan to invest in AI data centre capacity.",
+     "four major technology giants expect to keep investing in AI data centres"),
+    ("风险提示：AI 竞争激烈。", "AI 竞争激烈"),  # three character pairs
+])
+def test_a_quote_that_states_its_claim_proves_it(make_project, text, quote):
+    assert weak_errors(make_project, text, quote) == []
+
+
+def test_a_chinese_quote_for_an_english_claim_shares_names_and_numbers(make_project):
+    assert weak_errors(make_project, "The Semiconductor Equipment ETF (159516) attracted "
+                       "strong inflows.", "半导体设备ETF(159516)强势吸金") == []
+    assert weak_errors(make_project, "Competition in AI is intense.", "AI 竞争激烈") == [
+        "seeds/weak.yaml:12:14: error: claim 'weak-claim': the quote is in another language "
+        "than the claim's text and shares no word with it; quote the passage that states the "
+        "claim, sharing at least 2 names or numbers and with at least 6 characters of its own, "
+        "or write the claim's text in the quote's language"]
+
+
+def test_a_claim_with_quoted_numbers_is_proved_by_them(make_project):
+    seed = """\
+source:
+  title: Capex review
+  publisher: Example Securities
+  date: 2025-02-05
+  language: en
+  kind: research-note
+claims:
+  - id: big4-capex-yoy
+    text: The Big-4 grew capex strongly.
+    kind: fact
+    data:
+      - {metric: capex-yoy, entity: Big-4 US CSPs, period: 2024-Q3, value: 59.1, unit: "%"}
+    source:
+      quote: "year-on-year +59.1%"
+      context: "In Q3 2024"
+"""
+    root = make_project({"seeds/numbers.yaml": seed, "seeds/numbers.txt":
+                         "In Q3 2024 capital expenditure rose, year-on-year +59.1%.\n"})
+    assert [e for e in errors(root) if e.startswith("seeds/numbers.yaml")] == []
+
+
+def test_the_sample_claims_all_state_what_their_quotes_say(repo_project):
+    model = load_project(Project(repo_project), cache=False)
+    assert model.ok, [f.format() for f in model.errors]
