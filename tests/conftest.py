@@ -139,7 +139,7 @@ claims:
       quote: "国内汽车销量预计达到 3,344万辆，同比增长 6.4%。"
     tags: [autos]
   - id: unused-claim
-    text: Nobody cites this claim.
+    text: 汽车销量同比增长 6.4%，没有笔记引用此论断。
     kind: fact
     source:
       quote: "同比增长 6.4%"

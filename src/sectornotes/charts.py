@@ -218,7 +218,19 @@ def _apply_style(style: ChartStyle) -> list[str]:
         "axes.edgecolor": "#555555", "axes.grid": True, "grid.color": "#e3e3e3",
         "grid.linewidth": 0.6, "axes.axisbelow": True,
     })
-    return list(style.palette) or _DEFAULT_PALETTE
+    return checked_palette(style.palette)
+
+
+def checked_palette(palette: tuple[str, ...] | list[str]) -> list[str]:
+    """The palette to draw with (the default when empty); SectornotesError naming the first
+    entry that is not a colour, instead of every chart failing inside matplotlib."""
+    from .colours import colour_problem
+
+    for index, value in enumerate(palette):
+        problem = colour_problem(index, value)
+        if problem:
+            raise SectornotesError(f"house.yaml: {problem}")
+    return list(palette) or _DEFAULT_PALETTE
 
 
 def draw_svg(figure: Figure, frame: pd.DataFrame, style: ChartStyle,

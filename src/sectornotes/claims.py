@@ -17,7 +17,13 @@ from .documents import DOCUMENT_SUFFIXES, Document, document_paths, load_documen
 from .findings import Finding, did_you_mean
 from .numbers import numbers_in
 from .project import Project
-from .quotes import SourceText, first_difference, normalize, word_difference
+from .quotes import (
+    SourceText,
+    first_difference,
+    normalize,
+    weak_quote_problem,
+    word_difference,
+)
 from .schema import Claim, SeedFile, SourceMeta
 from .yamlfile import FileProblem, YamlDocument
 
@@ -320,6 +326,10 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
     registered.evidence = {"page": registered.page} if registered.page else {}
     registered.quote_line, registered.quote_col = source.text.line_col(span[0])
     registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
+    if not any(point.derived is None for point in claim.data):  # no number proves it
+        weak = weak_quote_problem(claim.source.quote, claim.text)
+        if weak:
+            return [registered.finding("source", "quote", message=f"claim '{claim.id}': {weak}")]
     findings = _verify_numbers(registered, vocabulary)
     return findings + _verify_periods(registered, source, registry.fiscal_year_ends)
 

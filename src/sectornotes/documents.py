@@ -9,26 +9,33 @@ file type.
 
 Extracting a PDF, a web page or a workbook is slow next to the rest of
 `check`, so the result is cached by the file's content hash in
-build/.state/extract/ (the extractor libraries are imported only on a miss).
+build/.state/extract/ (the extractor libraries are imported only on a miss); an
+entry is trusted only when its HMAC proves it intact (extractcache.py). Every
+kind is read within limits: file size, PDF pages, extracted text, and for a
+workbook its zip directory and cells (archives.py, spreadsheets.py).
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .extractcache import read_entry, write_entry
 from .findings import Finding
 from .quotes import SourceText
+from .spreadsheets import extract_csv, extract_xlsx
 from .yamlfile import FileProblem, read_text
 
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".html", ".xlsx", ".csv")
-EXTRACTOR_VERSION = "1"  # bump when extraction changes: cached results are then ignored
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+EXTRACTOR_VERSION = "2"  # bump when extraction changes: cached results are then ignored
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a PDF, web page or workbook (text: yamlfile's limit)
+MAX_PDF_PAGES = 2_000
+MAX_EXTRACTED_CHARACTERS = 20_000_000  # text of a PDF or web page; a 500-page filing ~2 M
+MAX_PAGE_PIXELS = 16_000_000  # a drawn page: A4 at 1.4x is ~1.4 M; a 200-inch page is not
 
 # The typesetter's hyphen at a line end (U+2010, U+00AD, U+2011): the word continues.
 _SOFT_BREAK = re.compile(r"(?<=[^\W\d_])[\u2010\u00ad\u2011][ \t\r]*\n[ \t]*(?=[^\W\d_])")
@@ -172,10 +179,11 @@ def load_document(path: Path, display: str, cache_dir: Path | None) -> Document:
                                   f"{MAX_DOCUMENT_BYTES // 1048576} MB limit for a source"))
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    extracted = _cached(cache_dir, suffix, digest)
+    extractor = _extractor_version(suffix)
+    extracted = read_entry(cache_dir, digest, suffix, extractor)
     if extracted is None:
         extracted = _EXTRACTORS[suffix](path, raw, display)
-        _store(cache_dir, suffix, digest, extracted)
+        write_entry(cache_dir, digest, suffix, extractor, extracted)
     if suffix in (".xlsx", ".csv"):
         sheets = {name: Sheet(name, {ref: Cell(*cell) for ref, cell in data["cells"].items()},
                               data["max_row"], data["max_column"])
@@ -204,44 +212,28 @@ def _extractor_version(suffix: str) -> str:
         return EXTRACTOR_VERSION
 
 
-def _cached(cache_dir: Path | None, suffix: str, digest: str) -> dict[str, Any] | None:
-    if cache_dir is None:
-        return None
-    try:
-        data = json.loads((cache_dir / f"{digest}{suffix}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    wanted = _extractor_version(suffix)
-    return data if isinstance(data, dict) and data.get("version") == wanted else None
-
-
-def _store(cache_dir: Path | None, suffix: str, digest: str, data: dict[str, Any]) -> None:
-    if cache_dir is None:
-        return
-    from .atomic import write_text_atomic
-
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(cache_dir / f"{digest}{suffix}.json",
-                          json.dumps({**data, "version": _extractor_version(suffix)},
-                                     ensure_ascii=False))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
 # ---------------------------------------------------------------- PDF
 
 
-def pdf_pages(path: Path | bytes) -> list[tuple[str, list[int]]]:
-    """Each page's text as the PDF engine reads it, with its engine char index per char."""
+def pdf_pages(path: Path | bytes, display: str = "") -> list[tuple[str, list[int]]]:
+    """Each page's text as the PDF engine reads it, with its engine char index per char;
+    FileProblem past MAX_PDF_PAGES pages or MAX_EXTRACTED_CHARACTERS characters."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(path)
     pages = []
     try:
+        if len(document) > MAX_PDF_PAGES:
+            raise _too_big(display, f"has {len(document):,} pages, over the limit of "
+                           f"{MAX_PDF_PAGES:,} for a source")
+        left = MAX_EXTRACTED_CHARACTERS
         for page in document:
             textpage = page.get_textpage()
             text = textpage.get_text_range()
+            left -= len(text)
+            if left < 0:
+                raise _too_big(display, f"holds more than {MAX_EXTRACTED_CHARACTERS:,} "
+                               "characters of text, over the limit for a source")
             pages.append((text, list(range(len(text)))))
             textpage.close()
             page.close()
@@ -275,9 +267,16 @@ def _without(text: str, patterns: list[re.Pattern[str]]) -> tuple[str, list[int]
     return "".join(text[i] for i in kept), kept
 
 
+def _too_big(display: str, text: str) -> FileProblem:
+    return FileProblem(Finding(display, 1, 1, f"this source {text}; split it, or keep "
+                               "only the part the claims quote"))
+
+
 def _extract_pdf(path: Path, raw: bytes, display: str) -> dict[str, Any]:
     try:
-        pages = pdf_pages(raw)
+        pages = pdf_pages(raw, display)
+    except FileProblem:
+        raise
     except Exception as error:  # pdfium raises its own PdfiumError for damaged files
         raise FileProblem(Finding(display, 1, 1, f"cannot read this PDF ({error}); export it "
                                   "again, or replace it with a copy that opens")) from None
@@ -305,6 +304,9 @@ def _extract_html(path: Path, raw: bytes, display: str) -> dict[str, Any]:
     html = raw.decode("utf-8", errors="replace")
     text = trafilatura.extract(html, include_comments=False, include_tables=True,
                                favor_recall=True, deduplicate=False)
+    if text and len(text) > MAX_EXTRACTED_CHARACTERS:
+        raise _too_big(display, f"holds more than {MAX_EXTRACTED_CHARACTERS:,} characters of "
+                       "text, over the limit for a source")
     if not text or not text.strip():
         raise FileProblem(Finding(display, 1, 1, "no readable text found in this web page; "
                                   "save the article page itself (File > Save page as, "
@@ -313,77 +315,8 @@ def _extract_html(path: Path, raw: bytes, display: str) -> dict[str, Any]:
     return {"text": "\n\n".join(line.strip() for line in text.splitlines() if line.strip())}
 
 
-# ---------------------------------------------------------------- spreadsheets
-
-
-def _extract_xlsx(path: Path, raw: bytes, display: str) -> dict[str, Any]:
-    import io
-    import zipfile
-
-    import openpyxl
-
-    try:
-        formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, read_only=False)
-        values = openpyxl.load_workbook(io.BytesIO(raw), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileProblem(Finding(display, 1, 1, f"cannot read this workbook ({error}); save "
-                                  "it again as .xlsx")) from None
-    sheets: dict[str, Any] = {}
-    lines = []
-    for sheet in formulas.worksheets:
-        cached = values[sheet.title]
-        cells: dict[str, list[Any]] = {}
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                is_formula = isinstance(cell.value, str) and cell.value.startswith("=")
-                value = cached[cell.coordinate].value if is_formula else cell.value
-                if hasattr(value, "isoformat"):
-                    value = value.isoformat()
-                cells[cell.coordinate] = [value, cell.number_format or "General", is_formula]
-        sheets[sheet.title] = {"cells": cells, "max_row": sheet.max_row,
-                               "max_column": sheet.max_column}
-        lines.append(_sheet_text(sheet.title, cells))
-    return {"sheets": sheets, "text": "\n\n".join(lines)}
-
-
-def _extract_csv(path: Path, raw: bytes, display: str) -> dict[str, Any]:
-    import csv
-    import io
-
-    text = read_text(path, display)
-    rows = list(csv.reader(io.StringIO(text)))
-    cells: dict[str, list[Any]] = {}
-    for row_index, row in enumerate(rows, start=1):
-        for column_index, written in enumerate(row, start=1):
-            if not written.strip():
-                continue
-            value: Any = written.strip()
-            try:
-                value = float(value.replace(",", "")) if re.fullmatch(
-                    r"[+-]?[\d,]*\.?\d+", value) else value
-            except ValueError:
-                pass
-            cells[f"{column_letter(column_index)}{row_index}"] = [value, "General", False]
-    name = path.stem
-    return {"sheets": {name: {"cells": cells, "max_row": len(rows),
-                              "max_column": max((len(r) for r in rows), default=0)}},
-            "text": _sheet_text(name, cells)}
-
-
-def _sheet_text(name: str, cells: dict[str, list[Any]]) -> str:
-    """A sheet as text for `find`: one line per row, 'B14: value' per cell."""
-    by_row: dict[int, list[str]] = {}
-    for reference, (value, _, _) in cells.items():
-        where = split_reference(reference)
-        if where is not None and value is not None:
-            by_row.setdefault(where[0], []).append(f"{reference}: {value}")
-    return "\n".join([f"[{name}]"] + ["  ".join(by_row[r]) for r in sorted(by_row)])
-
-
-_EXTRACTORS = {".pdf": _extract_pdf, ".html": _extract_html, ".xlsx": _extract_xlsx,
-               ".csv": _extract_csv}
+_EXTRACTORS = {".pdf": _extract_pdf, ".html": _extract_html, ".xlsx": extract_xlsx,
+               ".csv": extract_csv}
 
 
 # ---------------------------------------------------------------- pictures of quoted pages
@@ -435,13 +368,22 @@ def pdf_page_images(path: Path, document: Document,
                     boxes.append((claim_id, 100 * left / width, 100 * (height - top) / height,
                                   100 * (right - left) / width, 100 * (top - bottom) / height))
             buffer = io.BytesIO()
-            page.render(scale=scale).to_pil().save(buffer, format="PNG", optimize=True)
+            page.render(scale=_bounded_scale(width, height, scale)).to_pil().save(
+                buffer, format="PNG", optimize=True)
             images.append(PageImage(number, buffer.getvalue(), width, height, boxes))
             textpage.close()
             page.close()
     finally:
         pdf.close()
     return images
+
+
+def _bounded_scale(width: float, height: float, scale: float) -> float:
+    """The scale to draw a page at, reduced so its picture stays within MAX_PAGE_PIXELS
+    (a PDF may declare a page of any size; its picture would take width x height x 4
+    bytes)."""
+    pixels = max(width * height, 1.0) * scale * scale
+    return scale if pixels <= MAX_PAGE_PIXELS else scale * (MAX_PAGE_PIXELS / pixels) ** 0.5
 
 
 def _line_boxes(chars: list[tuple[float, float, float, float]]

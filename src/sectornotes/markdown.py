@@ -18,6 +18,7 @@ from markdown_it.rules_inline import StateInline
 
 from . import outputs
 from .claims import ClaimRegistry, RegisteredClaim
+from .errors import SectornotesError
 from .formatting import format_number, format_point
 from .i18n import strings
 from .references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
@@ -178,26 +179,65 @@ _MARKDOWN: MarkdownIt | None = None
 # between the delimiter and the full-width punctuation restores the emphasis.
 _CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018-\u201f"
 _CJK_EMPHASIS = re.compile(rf"(?<=[{_CJK_PUNCTUATION}])(?=\*\*|__)|(?<=\*\*)(?=[{_CJK_PUNCTUATION}])")
-_SPACE_BEFORE_CITATION = re.compile(r"[ \t\n]+(<sup class=\"citations\">)")
-
+_CITATION_MARKER = '<sup class="citations">'
 
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n?[ \t]*(?=[{_CJK}])")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+# Whitespace is taken in maximal runs, each looked at once: a pattern that tried every
+# split of a run (`[ \t]*\n?[ \t]*` between lookarounds) takes time quadratic in its length.
+_WHITESPACE_RUN = re.compile(r"[ \t\n]+")
+# A 10-page note holds ~30,000 characters of prose; a field this long is a pasted file.
+MAX_PROSE_CHARACTERS = 250_000
+
+
+class ProseTooLong(SectornotesError):
+    """A piece of prose over MAX_PROSE_CHARACTERS."""
+
+
+def prose_problem(text: str) -> str | None:
+    """What is wrong with a piece of prose before it is rendered, or None (check can
+    report it at the field's position)."""
+    if len(text) > MAX_PROSE_CHARACTERS:
+        return (f"this prose has {len(text):,} characters, over the limit of "
+                f"{MAX_PROSE_CHARACTERS:,} for one field; split it into sections")
+    return None
+
+
+def _join_cjk_lines(text: str) -> str:
+    """Remove the spaces (and at most one line break) between two CJK characters."""
+    def keep_or_drop(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        between_cjk = (start > 0 and end < len(text) and _IS_CJK.match(text, start - 1)
+                       and _IS_CJK.match(text, end))
+        return "" if between_cjk and match.group().count("\n") <= 1 else match.group()
+
+    return _WHITESPACE_RUN.sub(keep_or_drop, text)
+
+
+def _attach_citations(html: str) -> str:
+    """The endnote marker sits on the word it supports: no space, so no line break, before
+    it (each piece is stripped once: linear in the text)."""
+    pieces = html.split(_CITATION_MARKER)
+    return _CITATION_MARKER.join([piece.rstrip(" \t\n") for piece in pieces[:-1]]
+                                 + pieces[-1:])
 
 
 def render_markdown(text: str, citations: Citations, inline: bool = False) -> str:
-    """Prose to HTML; citations numbered in the order they are rendered."""
+    """Prose to HTML; citations numbered in the order they are rendered. ProseTooLong
+    over MAX_PROSE_CHARACTERS; otherwise linear in the length of the prose."""
     global _MARKDOWN
+    problem = prose_problem(text)
+    if problem:
+        raise ProseTooLong(problem)
     if _MARKDOWN is None:
         _MARKDOWN = make_markdown()
     env = {"citations": citations}
     if citations.language == "zh":
         # Chinese is not written with spaces between characters; a YAML line fold leaves one.
-        text = _SPACE_BETWEEN_CJK.sub("", text)
+        text = _join_cjk_lines(text)
     text = _CJK_EMPHASIS.sub("\u200b", text)
     html = _MARKDOWN.renderInline(text, env) if inline else _MARKDOWN.render(text, env)
-    # The endnote marker sits on the word it supports: no space, so no line break, before it.
-    return _SPACE_BEFORE_CITATION.sub(r"\1", html)
+    return _attach_citations(html)
 
 
 __all__ = ["Citations", "render_markdown", "make_markdown", "CITATION", "INTERPOLATION"]

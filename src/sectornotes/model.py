@@ -100,12 +100,15 @@ def load_project(project: Project | Path | str, strict: bool = False,
 def _load(project: Project, strict: bool) -> LoadedProject:
     from .claims import load_registry, verify_claims
     from .clients import check_clients, load_clients
+    from .colours import palette_findings
     from .coverage import load_compliance
     from .figures import check_figures, load_figures
     from .notes import check_notes, load_notes
     from .series import load_series
 
     house, house_document, findings = load_house_document(project)
+    if house is not None:
+        findings += palette_findings(house.palette, house_document)
     for link in project.escaping_links():
         shown = link.relative_to(project.root).as_posix()
         findings.append(Finding(shown, 1, 1, (

@@ -160,3 +160,84 @@ def _hyphen_pattern(wanted: str) -> re.Pattern[str]:
     """The quote as a pattern in which a hyphen between two letters may be absent."""
     parts = re.split(r"(?<=[^\W\d_])-(?=[^\W\d_])", wanted)
     return re.compile("-?".join(re.escape(part) for part in parts))
+
+
+# ---------------------------------------------------------------- what a quote shares with its claim
+
+# Words that carry no meaning of their own: sharing them proves nothing.
+_FUNCTION_WORDS = frozenset("""
+the and for with that this these those are was were has have had from its their his her
+our will which who whom but not all any can may such than then also into onto over upon
+been being more most very per via about after before while where when what there here
+they them she you your yet nor out off own same some each other both few many much
+""".split())
+_CJK_CHARACTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_RUN = re.compile(rf"[{_CJK_CHARACTER}]+")
+_WORD = re.compile(rf"(?:(?![{_CJK_CHARACTER}])[^\W\d_])+")
+_NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+MIN_SHARED_TOKENS = 3  # words, numbers or CJK character pairs, within one language
+MIN_SHARED_ACROSS_LANGUAGES = 2  # names and numbers, when the quote is a translation's source
+MIN_OWN_CJK_CHARACTERS = 6
+
+
+def content_tokens(text: str) -> set[str]:
+    """What a text says, as comparable tokens: words of 3+ letters (not function words,
+    lower case, a plural 's' and everything past six letters dropped, so 'investments'
+    meets 'investing'), numbers of 2+ digits, and each pair of adjacent CJK characters."""
+    text = unicodedata.normalize("NFKC", text)
+    tokens = {_stem(word) for word in _WORD.findall(text)
+              if len(word) >= 3 and word.lower() not in _FUNCTION_WORDS}
+    tokens |= {number.replace(",", "") for number in _NUMBER_TOKEN.findall(text)
+               if sum(c.isdigit() for c in number) >= 2}
+    for run in _CJK_RUN.findall(text):
+        tokens |= {run[i:i + 2] for i in range(len(run) - 1)}
+    return tokens
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    return (word[:-1] if len(word) > 3 and word.endswith("s") else word)[:6]
+
+
+def _cjk_count(text: str) -> int:
+    return sum(len(run) for run in _CJK_RUN.findall(text))
+
+
+def _written_in_cjk(text: str) -> bool:
+    letters = sum(len(word) for word in _WORD.findall(text))
+    return _cjk_count(text) >= letters
+
+
+def weak_quote_problem(quote: str, claim_text: str) -> str | None:
+    """Why a quote is too weak to prove a claim that has no quoted number, or None.
+
+    Within one language the quote and the claim's text share at least
+    MIN_SHARED_TOKENS content tokens. A quote in CJK for a claim written in a Latin
+    script (or the other way round) shares the names and numbers that survive translation:
+    at least MIN_SHARED_ACROSS_LANGUAGES of them, and a CJK quote holds at least
+    MIN_OWN_CJK_CHARACTERS characters.
+    """
+    shared = sorted(content_tokens(quote) & content_tokens(claim_text))
+    if _written_in_cjk(quote) == _written_in_cjk(claim_text):
+        if len(shared) >= MIN_SHARED_TOKENS:
+            return None
+        return (f"the quote shares {_listed(shared)} with the claim's text; a quote proves a "
+                f"claim only when it states it: quote the passage that says what the text "
+                f"says (at least {MIN_SHARED_TOKENS} of its words, numbers or, in Chinese, "
+                "pairs of characters)")
+    own_cjk = _cjk_count(quote)
+    if len(shared) >= MIN_SHARED_ACROSS_LANGUAGES and (
+            own_cjk >= MIN_OWN_CJK_CHARACTERS or not _written_in_cjk(quote)):
+        return None
+    return (f"the quote is in another language than the claim's text and shares "
+            f"{_listed(shared)} with it; quote the passage that states the claim, sharing at "
+            f"least {MIN_SHARED_ACROSS_LANGUAGES} names or numbers"
+            + (f" and with at least {MIN_OWN_CJK_CHARACTERS} characters of its own"
+               if _written_in_cjk(quote) else "")
+            + ", or write the claim's text in the quote's language")
+
+
+def _listed(tokens: list[str]) -> str:
+    if not tokens:
+        return "no word"
+    return f"only {', '.join(repr(token) for token in tokens)}"

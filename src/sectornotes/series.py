@@ -10,12 +10,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from .findings import Finding
 from .loading import load_folder
 from .project import Project
 from .schema import SeriesMeta
+from .values import NotANumber, parse_number
 from .yamlfile import FileProblem, read_text
 
 
@@ -74,13 +74,17 @@ def load_series(project: Project) -> tuple[dict[str, Series], list[Finding]]:
 
 
 def parse_series(text: str, display: str) -> tuple[list[tuple[dt.date, float]], list[Finding]]:
-    """(date, value) rows of a CSV with a 'date' and a 'value' column, in date order."""
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["date", "value"]:
+    """(date, value) rows of a CSV with a 'date' and a 'value' column, in date order; each
+    value a finite number (values.parse_number), each problem at its line and column."""
+    try:
+        rows = _rows_with_lines(text)
+    except _BadRow as bad:
+        return [], [Finding(display, bad.line, 1, bad.message)]
+    if not rows or [c.strip().lower() for c in rows[0][1][:2]] != ["date", "value"]:
         return [], [Finding(display, 1, 1, "a series starts with the header 'date,value'")]
     points: list[tuple[dt.date, float]] = []
     findings: list[Finding] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not row or not "".join(row).strip():
             continue
         if len(row) < 2:
@@ -92,10 +96,9 @@ def parse_series(text: str, display: str) -> tuple[list[tuple[dt.date, float]], 
             findings.append(Finding(display, line, 1, f"'{row[0]}' is not a date (YYYY-MM-DD)"))
             continue
         try:
-            value = Decimal(row[1].strip())
-        except InvalidOperation:
-            findings.append(Finding(display, line, len(row[0]) + 2,
-                                    f"'{row[1]}' is not a number"))
+            value = parse_number(row[1])
+        except NotANumber as problem:
+            findings.append(Finding(display, line, len(row[0]) + 2, f"{problem}"))
             continue
         if points and day <= points[-1][0]:
             findings.append(Finding(display, line, 1, f"{day} does not follow {points[-1][0]}; "
@@ -105,3 +108,23 @@ def parse_series(text: str, display: str) -> tuple[list[tuple[dt.date, float]], 
     if not points and not findings:
         findings.append(Finding(display, 1, 1, "the series has no rows"))
     return points, findings
+
+
+class _BadRow(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _rows_with_lines(text: str) -> list[tuple[int, list[str]]]:
+    """Each CSV row with the line it starts on (a quoted field may span lines)."""
+    reader = csv.reader(io.StringIO(text))
+    rows, line = [], 1
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error:  # a field over the csv module's limit, an unclosed quote at the end
+        raise _BadRow(line, "this row is not CSV a series can hold (a field over 128 KB, "
+                      "or a quote that never closes); write 'date,value' rows") from None
+    return rows

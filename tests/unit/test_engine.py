@@ -89,8 +89,7 @@ def test_reformatting_yaml_and_touching_files_rebuild_nothing(built):
 
 
 def test_editing_an_unused_claim_only_refreshes_its_source_page(built):
-    edit_file(built / "seeds/auto-outlook.yaml", "Nobody cites this claim.",
-              "Still nobody cites it.")
+    edit_file(built / "seeds/auto-outlook.yaml", "没有笔记引用此论断。", "仍然没有笔记引用。")
     assert html_build(built).built == ["sources/auto-outlook.html"]
 
 
