@@ -104,6 +104,9 @@ def test_clean_never_forgets_who_received_what(project, mailbox, tmp_path):
     copy.write_bytes(part.get_payload(decode=True))
     assert CliRunner().invoke(cli, ["-C", str(project), "clean"]).exit_code == 0
     assert (project / "records/sectornotes.sqlite").is_file()
+    # The records name clients and addresses: private to their owner, unlike build/.
+    assert (project / "records/sectornotes.sqlite").stat().st_mode & 0o777 == 0o600
+    assert (project / "records").stat().st_mode & 0o777 == 0o700
     assert build(Project(project), ("capex-note",)).ok  # the same bytes again
     again = run(project, mailbox)
     assert again.sent == [] and len(again.skipped) == 3 and len(mailbox.messages) == 3

@@ -164,6 +164,12 @@ def test_a_pdf_quote_that_is_not_there_names_the_closest_page(sources_project):
     found = [e for e in errors(sources_project) if "example-margin-2024" in e]
     assert len(found) == 1 and "quote not found in seeds/example-filing.pdf; closest passage " \
         "at p. 2 of seeds/example-filing.pdf" in found[0] and '(quote has "41.1%"' in found[0]
+    # An extractor upgrade can change the text a quote is matched in: the error names it.
+    import importlib.metadata
+
+    assert (f"the text is pypdfium2 {importlib.metadata.version('pypdfium2')}'s extraction of "
+            "the file: if this quote verified before that library was upgraded, the "
+            "extraction changed, not the source") in found[0]
 
 
 def test_a_pdf_without_a_text_layer_is_a_clear_error(make_project):

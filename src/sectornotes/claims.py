@@ -487,10 +487,16 @@ def _quote_not_found(source: Source, claim: Claim) -> str:
     if not mine and not theirs:  # no word differs: fall back to the characters
         at = first_difference(wanted, passage)
         mine, theirs = wanted[at:at + 12], passage[at:at + 12]
+    from .documents import extractor_of
+
+    extractor = extractor_of(source.document.path)
+    upgrade = (f"; the text is {extractor}'s extraction of the file: if this quote verified "
+               f"before that library was upgraded, the extraction changed, not the source "
+               f"(`sectornotes find` shows the text as it is read now)" if extractor else "")
     return (
         f"claim '{claim.id}': quote not found in {source.text_path}; closest passage at "
         f"{where}: \"{_shorten(passage)}\" (quote has \"{mine}\", "
-        f"source has \"{theirs}\"); copy the passage verbatim"
+        f"source has \"{theirs}\"); copy the passage verbatim{upgrade}"
     )
 
 

@@ -199,6 +199,21 @@ _EXTRACTOR_PACKAGES = {".pdf": "pypdfium2", ".html": "trafilatura", ".xlsx": "op
                        ".csv": ""}
 
 
+def extractor_of(path: str) -> str:
+    """The library and version that turned a source of this kind into text ('' for text):
+    named in a quote error, since an upgrade of it can change the text quotes match."""
+    suffix = Path(path).suffix.lower()
+    package = _EXTRACTOR_PACKAGES.get(suffix, "")
+    if not package:
+        return ""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{package} {version(package)}"
+    except PackageNotFoundError:
+        return package
+
+
 def _extractor_version(suffix: str) -> str:
     """This tool's extraction rules and the extracting library's version: a cached result
     from another version of either is extracted again."""

@@ -210,7 +210,11 @@ class Records:
 
     def _open_writable(self) -> sqlite3.Connection:
         require_writable(self.path.parent, self.display)
+        fresh = not self.path.exists()
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        if fresh:  # client names and addresses: the owner's alone (outputs are 0644)
+            os.chmod(self.path, 0o600)
+            os.chmod(self.path.parent, 0o700)
         self.connection = connection
         self._check_schema(connection)
         # A rollback journal, not WAL: a WAL file can only be read by a process that can
