@@ -79,7 +79,8 @@ lock: $(STAMP)
 test-latest: $(STAMP)
 	rm -rf $(LATEST)
 	$(UV_ENV) $(UV) venv -q --python $(PYTHON) $(LATEST)
-	$(UV_ENV) $(UV) pip install -q --python $(LATEST)/bin/python --upgrade '.[dev]'
+	# Editable: a regular install would have setuptools write its build/lib into build/.
+	$(UV_ENV) $(UV) pip install -q --python $(LATEST)/bin/python --upgrade -e '.[dev]'
 	$(UV_ENV) $(UV) pip list --python $(LATEST)/bin/python --outdated 2>/dev/null || true
 	$(LATEST)/bin/python -m pytest -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
 
