@@ -1,0 +1,80 @@
+"""Distribution under faults: an interrupted ledger migration never resends, and a client
+copy cut back to the base build is traced to who received it (real SMTP on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+
+from click.testing import CliRunner
+
+from sectornotes.cli import cli
+from sectornotes.distribute.records import RecordsError
+from sectornotes.project import Project
+
+from .test_delivery import attachment, mailbox, project, run  # noqa: F401 - fixtures
+
+LEGACY_SCHEMA = (
+    "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, note TEXT, build_sha256 TEXT, "
+    "client_id TEXT, client_name TEXT, address TEXT, watermark_id TEXT, copy_sha256 TEXT, "
+    "status TEXT, smtp_response TEXT, attempts INTEGER, created_at TEXT, updated_at TEXT)")
+
+
+def _legacy_ledger(root) -> sqlite3.Connection:
+    legacy = root / "build/distribution.sqlite"
+    connection = sqlite3.connect(legacy, isolation_level=None)
+    connection.execute(LEGACY_SCHEMA)
+    build_sha = hashlib.sha256((root / "build/pdf/capex-note.pdf").read_bytes()).hexdigest()
+    connection.execute("INSERT INTO deliveries VALUES (1, 'capex-note', ?, 'alpha-capital', "
+                       "'Alpha Capital', 'desk@alpha.example.invalid', 'aa11', 'ff', 'sent', "
+                       "'250 ok', 1, '2025-05-01', '2025-05-01')", (build_sha,))
+    return connection
+
+
+def test_a_migration_that_fails_once_sends_nothing_and_is_retried(project, mailbox):  # noqa: F811
+    import shutil
+
+    from sectornotes.distribute.approve import approve
+
+    shutil.rmtree(project / "records", ignore_errors=True)
+    approve(Project(project), "capex-note", "Supervisory Analyst")
+    holder = _legacy_ledger(project)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the old ledger
+    try:
+        run(project, mailbox)
+        raise AssertionError("distribute sent while the old ledger could not be migrated")
+    except RecordsError as refused:
+        assert "the old delivery ledger could not be read" in str(refused)
+        assert "nothing was sent" in str(refused)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert mailbox.messages == []
+    result = run(project, mailbox)  # retried: Alpha, served before, is not sent again
+    assert len(result.skipped) == 1 and len(result.sent) == 2
+    received = {m["To"] for m in mailbox.messages}
+    assert "desk@alpha.example.invalid" not in received
+
+
+def test_a_copy_cut_back_to_the_base_is_traced_to_its_recipients(project, mailbox, tmp_path):  # noqa: F811
+    run(project, mailbox)
+    base = (project / "build/pdf/capex-note.pdf").read_bytes()
+    copy = attachment(mailbox.messages[0])
+    assert copy.startswith(base) and len(copy) > len(base)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(copy[:len(base)])  # the stamp's incremental update removed
+    result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(cut)])
+    assert "a truncated or stripped copy of a delivered note" in result.output
+    assert "intact" not in result.output.split("a truncated")[0]
+    assert result.exit_code == 1
+    for message in mailbox.messages:
+        assert message["To"] in result.output or message["To"].split("@")[0] in result.output
+
+
+def test_verify_of_an_unreadable_file_is_a_message(project, tmp_path):  # noqa: F811
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(junk)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert Project(project).root.exists() and threading.active_count() >= 1
