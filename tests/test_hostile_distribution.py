@@ -78,3 +78,40 @@ def test_verify_of_an_unreadable_file_is_a_message(project, tmp_path):  # noqa: 
     result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(junk)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert Project(project).root.exists() and threading.active_count() >= 1
+
+
+def _distribute(root, *options: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, ["-C", str(root), "distribute", "capex-note", *options],
+                              env=env or {})
+
+
+def test_a_line_break_in_the_sender_refuses_at_once_and_records_nothing(project, mailbox):  # noqa: F811
+    before = (project / "records").exists() and sorted(p.name for p in
+                                                      (project / "records").iterdir())
+    result = _distribute(project, "--smtp-host", "127.0.0.1", "--smtp-port",
+                         str(mailbox.port), "--smtp-from", "desk@house.example\r\nBcc: x@evil")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert mailbox.messages == []
+    after = (project / "records").exists() and sorted(p.name for p in
+                                                     (project / "records").iterdir())
+    assert before == after
+
+
+def test_a_bad_smtp_timeout_is_a_usage_error(project, mailbox):  # noqa: F811
+    for value in ("soon", "-1", "1e9", "nan"):
+        result = _distribute(project, "--smtp-host", "127.0.0.1", "--smtp-port",
+                             str(mailbox.port), "--smtp-from", "desk@house.example",
+                             "--smtp-timeout", value)
+        assert result.exit_code == 2, (value, result.output)
+        assert "is not a number of seconds" in result.output
+    assert mailbox.messages == []
+
+
+def test_a_past_date_needs_backdate(project, mailbox):  # noqa: F811
+    # A lapsed client must not be re-entitled silently by a past --date.
+    result = _distribute(project, "--smtp-host", "127.0.0.1", "--smtp-port", str(mailbox.port),
+                         "--smtp-from", "desk@house.example", "--date", "2020-01-01")
+    assert result.exit_code == 2 and "--backdate" in result.output
+    assert mailbox.messages == []
+    looked = _distribute(project, "--dry-run", "--date", "2020-01-01")  # looking is allowed
+    assert "warning: --backdate: entitlements are judged as of 2020-01-01" in looked.output
