@@ -115,3 +115,65 @@ def test_a_past_date_needs_backdate(project, mailbox):  # noqa: F811
     assert mailbox.messages == []
     looked = _distribute(project, "--dry-run", "--date", "2020-01-01")  # looking is allowed
     assert "warning: --backdate: entitlements are judged as of 2020-01-01" in looked.output
+
+
+class _Vanishing:
+    """A relay that takes the whole message, then drops the connection without a reply."""
+
+    def __init__(self):
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.received += 1
+        server.transport.close()  # the reply never reaches the sender
+        return "250 2.0.0 queued"
+
+
+def test_no_reply_after_data_is_left_for_reconciliation_not_resent(project):  # noqa: F811
+    from sectornotes.distribute import SmtpSettings, distribute
+
+    from .test_delivery import TODAY
+    from .test_distribute import running
+
+    with running(_Vanishing()) as relay:
+        settings = SmtpSettings(host="127.0.0.1", port=relay.port, sender="desk@house.example")
+        first = distribute(Project(project), ("capex-note",), settings, TODAY,
+                           retry_delays=(0.01, 0.01), log=lambda line: None)
+        assert first.unknown and not first.sent
+        received = relay.received
+        assert received == len(first.unknown)  # each tried once: never resent in the run
+        again = distribute(Project(project), ("capex-note",), settings, TODAY,
+                           retry_delays=(0.01, 0.01), log=lambda line: None)
+        assert relay.received == received  # a second run sends none of them again
+        assert not again.sent
+
+
+def test_verify_of_an_encrypted_pdf_is_a_message(project, tmp_path):  # noqa: F811
+    import pikepdf
+
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(project / "build/pdf/capex-note.pdf") as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    result = CliRunner().invoke(cli, ["-C", str(project), "verify", str(locked)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "internal error" not in result.output
+
+
+def test_a_records_file_of_another_kind_is_named_not_a_crash(project):  # noqa: F811
+    records = project / "records/sectornotes.sqlite"
+    records.parent.mkdir(exist_ok=True)
+    for foreign in (b"not a database at all" * 10, None):
+        if foreign is None:
+            records.unlink()
+            other = sqlite3.connect(records)
+            other.execute("CREATE TABLE deliveries (x TEXT)")
+            other.commit()
+            other.close()
+        else:
+            records.write_bytes(foreign)
+        before = records.read_bytes()
+        for command in (["records", "list"], ["distribute", "capex-note", "--dry-run"]):
+            result = CliRunner().invoke(cli, ["-C", str(project), *command])
+            assert result.exit_code != 0 and "Traceback" not in result.output, command
+            assert "records/sectornotes.sqlite" in result.output, (command, result.output)
+        assert records.read_bytes() == before  # never overwritten
