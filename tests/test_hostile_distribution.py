@@ -177,3 +177,34 @@ def test_a_records_file_of_another_kind_is_named_not_a_crash(project):  # noqa: 
             assert result.exit_code != 0 and "Traceback" not in result.output, command
             assert "records/sectornotes.sqlite" in result.output, (command, result.output)
         assert records.read_bytes() == before  # never overwritten
+
+
+def test_read_only_records_still_list_and_verify_and_distribute_refuses(project, mailbox,  # noqa: F811
+                                                                         tmp_path):
+    import subprocess
+
+    import pytest
+
+    run(project, mailbox)
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(attachment(mailbox.messages[0]))
+    folder = project / "records"
+    # Root ignores file modes, so the folder is made read-only as a backup mount would be.
+    bound = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if bound.returncode != 0:
+        pytest.skip("a read-only bind mount needs root")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+        listed = CliRunner().invoke(cli, ["-C", str(project), "records", "list"])
+        assert listed.exit_code == 0 and "alpha-capital" in listed.output.lower() or \
+            "Alpha Capital" in listed.output
+        verified = CliRunner().invoke(cli, ["-C", str(project), "verify", str(copy)])
+        assert verified.exit_code == 0 and "Traceback" not in verified.output
+        sent = len(mailbox.messages)
+        refused = _distribute(project, "--smtp-host", "127.0.0.1", "--smtp-port",
+                              str(mailbox.port), "--smtp-from", "desk@house.example")
+        assert refused.exit_code == 1 and "records folder records/ cannot be written" in \
+            refused.output
+        assert len(mailbox.messages) == sent
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
