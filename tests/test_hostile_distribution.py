@@ -208,3 +208,17 @@ def test_read_only_records_still_list_and_verify_and_distribute_refuses(project,
         assert len(mailbox.messages) == sent
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_records_export_cannot_run_as_a_formula(project, mailbox, tmp_path):  # noqa: F811
+    import csv
+
+    from .conftest import edit_file
+
+    edit_file(project / "clients.yaml", "name: Alpha Capital", 'name: "=HYPERLINK(\\"x\\")"')
+    run(project, mailbox)
+    exported = tmp_path / "records.csv"
+    result = CliRunner().invoke(cli, ["-C", str(project), "records", "export", str(exported)])
+    assert result.exit_code == 0, result.output
+    cells = [cell for row in csv.reader(exported.open(encoding="utf-8")) for cell in row]
+    assert "'=HYPERLINK(\"x\")" in cells and '=HYPERLINK("x")' not in cells
