@@ -111,3 +111,23 @@ AI accelerators and a recovery in smartphone demand.</p>
 <footer>Copyright 2025 Example News. Cookie settings.</footer>
 </body></html>
 """
+
+
+# The metadata and one claim of the saved web page WEB_PAGE.
+PAGE_YAML = """\
+source:
+  title: Chipmakers race to add capacity
+  publisher: Example News
+  date: 2025-03-03
+  language: en
+  kind: web-page
+  url: https://news.example.invalid/chipmakers
+claims:
+  - id: foundry-capex-2025
+    text: Example Foundry plans 25% higher capex in 2025.
+    kind: forecast
+    data:
+      - {metric: capex-yoy, entity: Example Foundry, period: "2025", value: 25, unit: "%"}
+    source:
+      quote: "its capital expenditure would rise 25% in 2025"
+"""

@@ -18,25 +18,7 @@ from sectornotes.model import load_project
 from sectornotes.project import Project
 
 from .conftest import edit_file, replaced
-from .sourcefiles import WEB_PAGE, workbook
-
-PAGE_YAML = """\
-source:
-  title: Chipmakers race to add capacity
-  publisher: Example News
-  date: 2025-03-03
-  language: en
-  kind: web-page
-  url: https://news.example.invalid/chipmakers
-claims:
-  - id: foundry-capex-2025
-    text: Example Foundry plans 25% higher capex in 2025.
-    kind: forecast
-    data:
-      - {metric: capex-yoy, entity: Example Foundry, period: "2025", value: 25, unit: "%"}
-    source:
-      quote: "its capital expenditure would rise 25% in 2025"
-"""
+from .sourcefiles import PAGE_YAML, WEB_PAGE, workbook
 
 FAKE_CLAIM = """\
   - id: foundry-doubles-capex

@@ -18,6 +18,7 @@ from .sourcefiles import (
     MODEL_CACHED,
     MODEL_FORMATS,
     MODEL_ROWS,
+    PAGE_YAML,
     SCANNED_BODY,
     TWO_COLUMN_BODY,
     WEB_PAGE,
@@ -235,22 +236,7 @@ def test_a_formula_saved_without_its_value_is_an_error(sources_project):
 
 
 def test_a_quote_from_a_web_page_is_proved_against_its_readable_text(make_project):
-    page_yaml = """\
-source:
-  title: Chipmakers race to add capacity
-  publisher: Example News
-  date: 2025-03-03
-  language: en
-  kind: web-page
-  url: https://news.example.invalid/chipmakers
-claims:
-  - id: foundry-capex-2025
-    text: Example Foundry plans 25% higher capex in 2025.
-    kind: forecast
-    data:
-      - {metric: capex-yoy, entity: Example Foundry, period: "2025", value: 25, unit: "%"}
-    source:
-      quote: "its capital expenditure would rise 25% in 2025"
+    page_yaml = PAGE_YAML + """\
   - id: menu-not-content
     text: The site offers a discount.
     kind: fact
