@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -268,3 +270,25 @@ def line_of(path: Path, line_start: str) -> int:
     if len(found) != 1:
         raise AssertionError(f"expected one line starting {line_start!r}, found {len(found)}")
     return found[0]
+
+
+@contextlib.contextmanager
+def small_disk(where: Path, size: str):
+    """A tmpfs of `size` mounted at `where` (root only; skips otherwise): a disk that fills."""
+    where.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root (the disk-full case is tested where it can be)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Fill what is left of `disk`; remove the returned file to free it again."""
+    filler = disk / "filler"
+    with contextlib.suppress(OSError), open(filler, "wb") as stream:
+        stream.write(b"\0" * 10**7)
+    return filler

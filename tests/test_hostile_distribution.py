@@ -3,7 +3,9 @@ copy cut back to the base build is traced to who received it (real SMTP on 127.0
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import shutil
 import sqlite3
 import threading
 
@@ -13,7 +15,9 @@ from sectornotes.cli import cli
 from sectornotes.distribute.records import RecordsError
 from sectornotes.project import Project
 
+from .conftest import fill, small_disk
 from .test_delivery import attachment, mailbox, project, run  # noqa: F401 - fixtures
+from .test_distribute import Mailbox, running
 
 LEGACY_SCHEMA = (
     "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, note TEXT, build_sha256 TEXT, "
@@ -33,8 +37,6 @@ def _legacy_ledger(root) -> sqlite3.Connection:
 
 
 def test_a_migration_that_fails_once_sends_nothing_and_is_retried(project, mailbox):  # noqa: F811
-    import shutil
-
     from sectornotes.distribute.approve import approve
 
     shutil.rmtree(project / "records", ignore_errors=True)
@@ -222,3 +224,75 @@ def test_records_export_cannot_run_as_a_formula(project, mailbox, tmp_path):  # 
     assert result.exit_code == 0, result.output
     cells = [cell for row in csv.reader(exported.open(encoding="utf-8")) for cell in row]
     assert "'=HYPERLINK(\"x\")" in cells and '=HYPERLINK("x")' not in cells
+
+
+
+@contextlib.contextmanager
+def _records_on_a_small_disk(project, tmp_path):
+    records = project / "records"
+    kept = tmp_path / "records-before"
+    shutil.move(records, kept)
+    with small_disk(records, "2m"):
+        records.chmod(0o700)
+        shutil.copytree(kept, records, dirs_exist_ok=True)
+        yield records
+
+
+def _distribute_cli(project, mailbox):  # noqa: F811
+    return CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
+                                    "--smtp-host", "127.0.0.1", "--smtp-port", str(mailbox.port),
+                                    "--smtp-from", "research@house.example.invalid",
+                                    "--date", "2025-06-01", "--backdate", "--retry-delay", "0"])
+
+
+def test_a_full_records_disk_sends_nothing_and_a_rerun_sends_each_once(
+        project, mailbox, tmp_path):  # noqa: F811
+    with _records_on_a_small_disk(project, tmp_path) as records:
+        filler = fill(records)
+        before = {p.name: p.read_bytes() for p in records.iterdir() if p != filler}
+        result = _distribute_cli(project, mailbox)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert ("records/distribute.lock: cannot take the distribution lock (No space left on "
+                "device); nothing was sent") in result.output
+        assert mailbox.messages == []
+        after = {p.name: p.read_bytes() for p in records.iterdir() if p != filler}
+        assert {name: after.get(name) for name in before} == before  # nothing lost
+        filler.unlink()  # space again: each client gets exactly one copy
+        again = run(project, mailbox)
+        assert len(again.sent) == 3 and len(mailbox.messages) == 3
+        assert len({m["To"] for m in mailbox.messages}) == 3
+
+
+class _FillingMailbox(Mailbox):
+    """Accepts the first message, then fills the records disk: the disk fills mid-run."""
+
+    def __init__(self, disk):
+        super().__init__()
+        self.disk = disk
+        self.filler = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.filler is None:
+            self.filler = fill(self.disk)
+        return answer
+
+
+def test_a_disk_that_fills_mid_run_loses_no_delivery_and_sends_none_twice(
+        project, tmp_path):  # noqa: F811
+    with _records_on_a_small_disk(project, tmp_path) as records, \
+            running(_FillingMailbox(records)) as mailbox:
+        result = _distribute_cli(project, mailbox)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert ("records/sectornotes.sqlite: the disk is full; nothing half-written was recorded, "
+                "and nothing more was sent") in result.output
+        assert len(mailbox.messages) == 1  # the rest waited for their records
+        first = mailbox.messages[0]["To"]
+        mailbox.filler.unlink()
+        again = run(project, mailbox)
+        # The first copy, accepted but perhaps not recorded as sent, is never sent again.
+        received = [m["To"] for m in mailbox.messages]
+        assert received.count(first) == 1 and len(received) == len(set(received)) == 3
+        assert first not in {d.address for d in again.sent}

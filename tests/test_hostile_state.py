@@ -6,7 +6,6 @@ and every failure ends with a message naming the path, never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import subprocess
@@ -21,6 +20,8 @@ from sectornotes.engine import build
 from sectornotes.paths import UnsafePath, confined, is_output_name
 from sectornotes.project import Project
 from sectornotes.state import State
+
+from .conftest import fill, small_disk
 
 HTML = ("html",)
 
@@ -111,26 +112,11 @@ def test_build_as_a_link_is_refused_by_build_and_clean(sample_project, tmp_path)
     assert (elsewhere / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
-@contextlib.contextmanager
-def _small_disk(where: Path, size: str):
-    where.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                             capture_output=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip("mounting a tmpfs needs root (the disk-full case is tested where it can be)")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
 def test_a_full_disk_ends_with_a_message_naming_the_path(sample_project, tmp_path):
-    with _small_disk(tmp_path / "disk", "200k") as disk:
+    with small_disk(tmp_path / "disk", "200k") as disk:
         project_copy = disk / "project"
         shutil.copytree(sample_project, project_copy, ignore=shutil.ignore_patterns("build"))
-        filler = disk / "filler"
-        with contextlib.suppress(OSError), open(filler, "wb") as stream:
-            stream.write(b"\0" * 10**6)  # fill what is left
+        fill(disk)
         done = subprocess.run([sys.executable, "-m", "sectornotes", "-C", str(project_copy),
                                "build", "--format", "html"], capture_output=True, text=True,
                               check=False)
