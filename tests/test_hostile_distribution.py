@@ -228,8 +228,8 @@ def test_records_export_cannot_run_as_a_formula(project, mailbox, tmp_path):  # 
 
 
 @contextlib.contextmanager
-def _records_on_a_small_disk(project, tmp_path):
-    records = project / "records"
+def _records_on_a_small_disk(root, tmp_path):
+    records = root / "records"
     kept = tmp_path / "records-before"
     shutil.move(records, kept)
     with small_disk(records, "2m"):
@@ -280,19 +280,19 @@ class _FillingMailbox(Mailbox):
 
 
 def test_a_disk_that_fills_mid_run_loses_no_delivery_and_sends_none_twice(
-        project, tmp_path):  # noqa: F811
+        project, tmp_path):  # noqa: F811 - the fixture
     with _records_on_a_small_disk(project, tmp_path) as records, \
-            running(_FillingMailbox(records)) as mailbox:
-        result = _distribute_cli(project, mailbox)
+            running(_FillingMailbox(records)) as filling:
+        result = _distribute_cli(project, filling)
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
         assert ("records/sectornotes.sqlite: the disk is full; nothing half-written was recorded, "
                 "and nothing more was sent") in result.output
-        assert len(mailbox.messages) == 1  # the rest waited for their records
-        first = mailbox.messages[0]["To"]
-        mailbox.filler.unlink()
-        again = run(project, mailbox)
+        assert len(filling.messages) == 1  # the rest waited for their records
+        first = filling.messages[0]["To"]
+        filling.filler.unlink()
+        again = run(project, filling)
         # The first copy, accepted but perhaps not recorded as sent, is never sent again.
-        received = [m["To"] for m in mailbox.messages]
+        received = [m["To"] for m in filling.messages]
         assert received.count(first) == 1 and len(received) == len(set(received)) == 3
         assert first not in {d.address for d in again.sent}
