@@ -8,6 +8,8 @@ DEB_NOTES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
              poppler-utils qpdf fontconfig
 DEB_TESTS := chromium git
 PYTEST_ARGS ?=
+# One worker per core (pytest-xdist): tests share nothing but the machine.
+PYTEST_N  ?= auto
 UV        := $(VENV)/bin/uv
 # uv's version is the one uv.lock pins (one source of truth).
 UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
@@ -21,10 +23,10 @@ notes: $(STAMP)
 	$(VENV)/bin/sectornotes build
 
 test: $(STAMP) test-packages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_N) -m "not slow" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/sectornotes check
