@@ -41,6 +41,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Debian packages, installed only when missing: WeasyPrint's and the PDF tools for
 # notes; Chromium (browser tests) and git (diff tests) for the test suite.

@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from sectornotes.distribute import SmtpSettings, distribute  # noqa: E402
-from sectornotes.engine import build  # noqa: E402
-from sectornotes.model import load_project  # noqa: E402
-from sectornotes.project import Project  # noqa: E402
-from sectornotes.stamp import stamp_copies  # noqa: E402
+from sectornotes.distribute.stamp import stamp_copies  # noqa: E402
+from sectornotes.engine.run import build  # noqa: E402
+from sectornotes.inputs.project import Project  # noqa: E402
+from sectornotes.loaded.project import load_project  # noqa: E402
 
 NOTE = "tech-outlook-2025h2"
 

@@ -91,9 +91,9 @@ def bench_sample(workdir: Path) -> None:
 
 def _claim_cited_by_one_note(project: Path) -> tuple[str, str]:
     from sectornotes.api import check
-    from sectornotes.figures import figure_claim_ids
-    from sectornotes.notes import cited_claim_ids
-    from sectornotes.project import Project
+    from sectornotes.inputs.project import Project
+    from sectornotes.model.figures import figure_claim_ids
+    from sectornotes.model.notes import cited_claim_ids
 
     report = check(Project(project))
     plotted = {c for f in report.figures.values()
@@ -111,9 +111,9 @@ def _pdf_render_time(project: Path) -> dict[str, float]:
 import datetime, time
 from pathlib import Path
 from sectornotes.api import check
-from sectornotes.project import Project
-from sectornotes.stages import render_note_page
-from sectornotes.pdf import render_pdf
+from sectornotes.inputs.project import Project
+from sectornotes.engine.stages import render_note_page
+from sectornotes.render.pdf import render_pdf
 project = Project({str(project)!r})
 report = check(project)
 warm_up = datetime.date(2025, 1, 1)

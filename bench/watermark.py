@@ -16,10 +16,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from sectornotes.api import check  # noqa: E402
-from sectornotes.pdf import render_pdf  # noqa: E402
-from sectornotes.project import Project  # noqa: E402
-from sectornotes.render import render_note  # noqa: E402
-from sectornotes.stamp import stamp_copies  # noqa: E402
+from sectornotes.distribute.stamp import stamp_copies  # noqa: E402
+from sectornotes.inputs.project import Project  # noqa: E402
+from sectornotes.render.html import render_note  # noqa: E402
+from sectornotes.render.pdf import render_pdf  # noqa: E402
 
 NOTE = "tech-outlook-2025h2"
 

@@ -99,7 +99,7 @@ def _sample_extractions() -> Path:
     if not _EXTRACTIONS:
         import tempfile
 
-        from sectornotes.documents import load_document
+        from sectornotes.sources.documents import load_document
 
         folder = Path(tempfile.mkdtemp(prefix="sectornotes-extract-"))
         for path in sorted((REPO_ROOT / "seeds").iterdir()):

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import edit_file, line_of
 

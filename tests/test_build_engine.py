@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sectornotes import engine
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.project import Project
-from sectornotes.state import BuildLock
+from sectornotes.commands.cli import cli
+from sectornotes.engine import engine
+from sectornotes.engine.run import build
+from sectornotes.engine.state import BuildLock
+from sectornotes.inputs.project import Project
 
 from .conftest import edit_file, output_hashes, replaced
 
@@ -162,7 +162,7 @@ def test_a_killed_build_is_repaired_by_the_next(sample_project, tmp_path):
 
 
 def test_noop_build_never_imports_heavy_libraries(built):
-    code = ("import sys\nfrom sectornotes.cli import main\nsys.argv = ['sectornotes', 'build']\n"
+    code = ("import sys\nfrom sectornotes.commands.cli import main\nsys.argv = ['sectornotes', 'build']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('HEAVY', sorted(m for m in ('pandas', 'matplotlib', 'weasyprint', 'pydantic')"
             " if m in sys.modules), file=sys.stderr)")
@@ -176,7 +176,7 @@ def test_a_template_override_added_later_is_used_by_a_long_running_process(built
     # `serve` keeps compiled templates between builds: a new override must still win.
     build(Project(built), formats=("html",), force=True)
     (built / "templates").mkdir()
-    package_html = Path(engine.__file__).parent / "templates" / "note.html"
+    package_html = Path(engine.__file__).parent.parent / "templates" / "note.html"
     (built / "templates/note.html").write_text(
         replaced(package_html.read_text(), "<main>", "<main data-override='yes'>"))
     result = build(Project(built), formats=("html",))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.project import PACKAGE_TEMPLATES, Project
-from sectornotes.state import BuildLock
+from sectornotes.commands.cli import cli
+from sectornotes.engine.run import build
+from sectornotes.engine.state import BuildLock
+from sectornotes.inputs.project import PACKAGE_TEMPLATES, Project
 
 from .conftest import output_hashes, replaced
 
@@ -131,8 +131,8 @@ def test_outputs_are_readable_by_others_under_the_process_umask(sample_project):
     # A web server or a colleague reads build/; mkstemp's 0600 must not leak into outputs.
     import stat
 
-    from sectornotes.engine import build
-    from sectornotes.project import Project
+    from sectornotes.engine.run import build
+    from sectornotes.inputs.project import Project
 
     assert build(Project(sample_project), formats=("html",)).ok
     written = [p for p in (sample_project / "build").rglob("*") if p.is_file()

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from sectornotes.api import check
-from sectornotes.cli import cli
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.inputs.project import Project
 
 from .conftest import SEED_YAML, replaced, snapshot
 

@@ -10,7 +10,7 @@ import textwrap
 import click
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
+from sectornotes.commands.cli import cli
 
 from .conftest import REPO_ROOT, SEED_YAML, replaced
 
@@ -60,7 +60,7 @@ def test_outside_a_project(tmp_path):
 def test_check_never_imports_heavy_libraries():
     code = textwrap.dedent("""\
         import sys
-        from sectornotes.cli import main
+        from sectornotes.commands.cli import main
         sys.argv = ['sectornotes', 'check']
         code = 0
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.model import load_project
-from sectornotes.project import Project
-from sectornotes.regimes import REGIMES
+from sectornotes.compliance.regimes import REGIMES
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import drop_key, edit_file, line_of
 
@@ -176,8 +176,8 @@ def test_a_rating_scale_that_contradicts_itself_fails_check(repo_project, old, n
 
 
 def test_rating_definitions_are_written_from_bounds_horizon_and_benchmark():
-    from sectornotes.i18n import rating_definition, rating_scale
-    from sectornotes.model import load_house
+    from sectornotes.language.i18n import rating_definition, rating_scale
+    from sectornotes.loaded.project import load_house
 
     from .conftest import REPO_ROOT
 

@@ -14,13 +14,13 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
+from sectornotes.commands.cli import cli
 from sectornotes.distribute import DistributionRefused, SmtpSettings, distribute
 from sectornotes.distribute.approve import approve
 from sectornotes.distribute.records import Records
-from sectornotes.engine import build
+from sectornotes.engine.run import build
 from sectornotes.errors import UsageError
-from sectornotes.project import Project
+from sectornotes.inputs.project import Project
 
 from .conftest import edit_file, snapshot
 from .test_distribute import CLIENTS, ENTITLED, TODAY, Mailbox, attachment, pdf_text, running
@@ -79,7 +79,7 @@ def test_two_runs_at_once_send_each_address_exactly_one_copy(sample_project, mai
     code = textwrap.dedent(f"""\
         import datetime
         from sectornotes.distribute import SmtpSettings, distribute
-        from sectornotes.project import Project
+        from sectornotes.inputs.project import Project
         result = distribute(Project('.'), ('capex-note',), SmtpSettings(host='127.0.0.1',
                             port={mailbox.port}, sender='{SENDER}'), datetime.date(2025, 6, 1),
                             log=lambda line: None)
@@ -151,7 +151,7 @@ def test_one_address_written_twice_gets_one_copy(project, mailbox):
     from dataclasses import replace
 
     from sectornotes.distribute.plan import plan_note
-    from sectornotes.model import load_project
+    from sectornotes.loaded.project import load_project
 
     unchecked = replace(load_project(Project(project)), findings=[])
     plan = plan_note(unchecked, "capex-note", TODAY)

@@ -20,12 +20,12 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from sectornotes.api import check
-from sectornotes.cli import cli
+from sectornotes.commands.cli import cli
 from sectornotes.distribute import DistributionRefused, SmtpSettings, SmtpUnavailable, distribute
 from sectornotes.distribute.approve import approve
 from sectornotes.distribute.records import Records
-from sectornotes.engine import build
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 from .conftest import edit_file, replaced
 
@@ -215,7 +215,7 @@ def test_a_relay_that_is_down_fails_the_run_at_once_and_records_nothing(project)
 
 def test_a_killed_run_resumes_without_sending_twice(project, mailbox):
     code = ("import datetime, sys\nfrom sectornotes.distribute import SmtpSettings, distribute\n"
-            "from sectornotes.project import Project\n"
+            "from sectornotes.inputs.project import Project\n"
             f"distribute(Project('.'), ('capex-note',), SmtpSettings(host='127.0.0.1', "
             f"port={mailbox.port}, sender='r@house.example.invalid'), "
             "datetime.date(2025, 6, 1), retry_delays=(5,))\n")

@@ -9,8 +9,8 @@ import os
 import subprocess
 import sys
 
-from sectornotes.engine import build
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 
 def run_doctor(root, **env_changes) -> subprocess.CompletedProcess[str]:

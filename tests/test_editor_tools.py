@@ -8,9 +8,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 from .conftest import replaced, snapshot
 

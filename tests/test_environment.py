@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.environment import environment, installed_versions
-from sectornotes.project import Project
+from sectornotes.engine.environment import environment, installed_versions
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 SVG = "figures/big4-growth.svg"
 HTML = ("html/capex-note.html", "html/auto-note.html")

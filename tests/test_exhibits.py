@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.exhibits import coverage_csv, performance_csv, performance_lines
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
+from sectornotes.render.exhibits import coverage_csv, performance_csv, performance_lines
 
 from .conftest import REPO_ROOT, edit_file
 

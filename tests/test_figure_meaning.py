@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 from .conftest import copy_repo_project
 

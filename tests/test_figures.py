@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 
 from sectornotes.api import check
-from sectornotes.charts import ChartStyle, build_figure
-from sectornotes.engine import build
-from sectornotes.figures import figure_rows
-from sectornotes.numbers import as_decimal
-from sectornotes.project import Project
-from sectornotes.units import UNITS
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.model.figures import figure_rows
+from sectornotes.proof.numbers import as_decimal
+from sectornotes.proof.units import UNITS
+from sectornotes.render.charts import ChartStyle, build_figure
 
 from .conftest import FIGURE_YAML, REPO_ROOT, replaced
 
@@ -138,7 +138,7 @@ def test_custom_python_figure_and_its_crash(sample_project):
     )
     assert 'File "figures/shapes.py", line 6, in broken' in message
     assert 'File "figures/shapes.py", line 9, in helper' in message
-    assert "site-packages" not in message and "sectornotes/charts.py" not in message
+    assert "site-packages" not in message and "sectornotes/render/charts.py" not in message
     assert result.failed["html/capex-note.html"] == "figure big4-growth failed"
     assert "html/auto-note.html" in result.fresh and "html/auto-note.html" not in result.failed
 
@@ -154,7 +154,7 @@ def test_editing_prose_rebuilds_html_without_pandas_or_matplotlib(sample_project
     note = sample_project / "notes/capex-note.yaml"
     note.write_text(replaced(note.read_text(), "Demand may disappoint.", "Demand may slow."))
     code = (
-        "import sys\nfrom sectornotes.engine import build\nfrom sectornotes.project import "
+        "import sys\nfrom sectornotes.engine.run import build\nfrom sectornotes.inputs.project import "
         "Project\nresult = build(Project('.'), formats=('html',))\n"
         "print(sorted(result.built), sorted(m for m in ('pandas', 'matplotlib') "
         "if m in sys.modules))"

@@ -11,9 +11,9 @@ import threading
 
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
+from sectornotes.commands.cli import cli
 from sectornotes.distribute.records import RecordsError
-from sectornotes.project import Project
+from sectornotes.inputs.project import Project
 
 from .conftest import fill, small_disk
 from .test_delivery import attachment, mailbox, project, run  # noqa: F401 - fixtures

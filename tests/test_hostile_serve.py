@@ -15,17 +15,17 @@ import threading
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.model import load_project
-from sectornotes.project import Project
-from sectornotes.render import render_source
-from sectornotes.serve import (
+from sectornotes.commands.serve import (
     CONNECTION_TIMEOUT,
     MAX_CONNECTIONS,
     MAX_REQUESTS_PER_CONNECTION,
     PreviewServer,
 )
-from sectornotes.urls import MAX_URL_LENGTH, safe_url, url_problem
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.inputs.urls import MAX_URL_LENGTH, safe_url, url_problem
+from sectornotes.loaded.project import load_project
+from sectornotes.render.html import render_source
 
 from .conftest import SEED_YAML, edit_file, replaced
 

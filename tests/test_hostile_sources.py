@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import edit_file, replaced
 from .sourcefiles import PAGE_YAML, WEB_PAGE, workbook
@@ -113,8 +113,8 @@ def test_a_cache_entry_signed_by_another_machine_is_not_trusted(page_project, tm
     # A project that arrives with its build/ (an archive, a shared folder) brings entries
     # signed with another user's key: here, one that holds the fake quote.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-    from sectornotes.documents import _extractor_version
-    from sectornotes.extractcache import read_entry, write_entry
+    from sectornotes.sources.documents import _extractor_version
+    from sectornotes.sources.extractcache import read_entry, write_entry
 
     errors(page_project)
     [entry] = cache_entries(page_project, ".html")
@@ -150,7 +150,7 @@ def test_a_damaged_cache_entry_is_extracted_again(page_project, damage):
 
 
 def test_a_signed_entry_of_the_wrong_shape_is_refused(own_cache_key, tmp_path):
-    from sectornotes.extractcache import read_entry, write_entry
+    from sectornotes.sources.extractcache import read_entry, write_entry
 
     cache_dir = tmp_path / "extract"
     shapes = {".pdf": {"text": "abc", "page_starts": [0, 99]},  # a page past the text
@@ -469,7 +469,7 @@ def test_a_workbook_with_too_many_cells_is_refused_before_openpyxl_reads_it(make
 
 
 def test_cells_with_a_namespace_prefix_are_counted_too():
-    from sectornotes.archives import count_cells
+    from sectornotes.sources.archives import count_cells
 
     xml = cells_xml(3_000, 10).decode()
     xml = replaced(replaced(xml, "<c ", "<x:c ", count=0), "</c>", "</x:c>", count=0).encode()
@@ -553,7 +553,7 @@ def test_a_pdf_over_the_page_limit_is_refused(make_project):
 
 
 def test_a_source_over_the_size_limit_is_refused_unread(make_project):
-    from sectornotes.documents import MAX_DOCUMENT_BYTES
+    from sectornotes.sources.documents import MAX_DOCUMENT_BYTES
 
     root = make_project({"seeds/example-model.yaml": MODEL_YAML})
     with open(root / "seeds/example-model.xlsx", "wb") as stream:
@@ -564,7 +564,7 @@ def test_a_source_over_the_size_limit_is_refused_unread(make_project):
 
 
 def test_a_giant_pdf_page_is_drawn_within_the_pixel_limit():
-    from sectornotes.documents import MAX_PAGE_PIXELS, _bounded_scale
+    from sectornotes.sources.documents import MAX_PAGE_PIXELS, _bounded_scale
 
     assert _bounded_scale(595, 842, 1.4) == 1.4  # A4 as it is
     scale = _bounded_scale(14_400, 14_400, 1.4)  # the largest page PDF allows
@@ -575,7 +575,7 @@ def test_a_giant_pdf_page_is_drawn_within_the_pixel_limit():
 
 
 def citations(root: Path, language: str):
-    from sectornotes.markdown import Citations
+    from sectornotes.render.markdown import Citations
 
     return Citations(load_project(Project(root)).registry, language, "html")
 
@@ -586,7 +586,7 @@ RUN = 200_000
 
 
 def test_a_long_run_of_spaces_before_a_citation_renders_attached(sample_project):
-    from sectornotes.markdown import render_markdown
+    from sectornotes.render.markdown import render_markdown
 
     html = render_markdown("Capex grew" + " " * RUN + "[@big4-capex-q3-2024].",
                            citations(sample_project, "en"))
@@ -596,7 +596,7 @@ def test_a_long_run_of_spaces_before_a_citation_renders_attached(sample_project)
 
 @pytest.mark.parametrize("run", [" " * RUN, "\t" * RUN, " \t\n" * (RUN // 3)])
 def test_long_runs_of_whitespace_without_a_citation_render_as_written(sample_project, run):
-    from sectornotes.markdown import render_markdown
+    from sectornotes.render.markdown import render_markdown
 
     html = render_markdown("Capex" + run + "grew", citations(sample_project, "en"))
     assert html.startswith("<p>Capex") and html.endswith("grew</p>\n")
@@ -605,7 +605,7 @@ def test_long_runs_of_whitespace_without_a_citation_render_as_written(sample_pro
 
 
 def test_chinese_lines_joined_across_a_long_run_of_spaces(sample_project):
-    from sectornotes.markdown import render_markdown
+    from sectornotes.render.markdown import render_markdown
 
     folded = "资本开支" + " " * (RUN // 2) + "\n" + " " * (RUN // 2) + "增长"
     assert render_markdown(folded, citations(sample_project, "zh")) == "<p>资本开支增长</p>\n"
@@ -617,7 +617,7 @@ def test_chinese_lines_joined_across_a_long_run_of_spaces(sample_project):
 
 
 def test_a_note_with_a_long_run_of_spaces_builds(sample_project):
-    from sectornotes.engine import build
+    from sectornotes.engine.run import build
 
     edit_file(sample_project / "notes/capex-note.yaml", "Big-4 capex reached",
               "Big-4 capex" + " " * RUN + "reached")
@@ -628,8 +628,8 @@ def test_a_note_with_a_long_run_of_spaces_builds(sample_project):
 
 
 def test_prose_over_the_limit_is_refused_with_a_message(sample_project):
-    from sectornotes.engine import build
-    from sectornotes.markdown import MAX_PROSE_CHARACTERS, ProseTooLong, render_markdown
+    from sectornotes.engine.run import build
+    from sectornotes.render.markdown import MAX_PROSE_CHARACTERS, ProseTooLong, render_markdown
 
     text = "word " * (MAX_PROSE_CHARACTERS // 5 + 1)
     with pytest.raises(ProseTooLong) as raised:
@@ -669,7 +669,7 @@ def test_short_and_alpha_hex_colours_are_colours(make_project):
 def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sample_files):
     root = make_project(sample_files)
     edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#1f3a5f"', '"navy-ish"'))
-    from sectornotes.engine import build
+    from sectornotes.engine.run import build
 
     result = build(Project(root), formats=("html",))
     assert not result.ok
@@ -681,8 +681,8 @@ def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sam
 
 
 def test_charts_refuse_a_palette_that_is_not_colours_with_the_house_message():
-    from sectornotes.charts import checked_palette
     from sectornotes.errors import SectornotesError
+    from sectornotes.render.charts import checked_palette
 
     assert checked_palette(["#123456"]) == ["#123456"]
     assert len(checked_palette([])) > 1  # the default palette

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.paths import UnsafePath, confined, is_output_name
-from sectornotes.project import Project
-from sectornotes.state import State
+from sectornotes.commands.cli import cli
+from sectornotes.engine.run import build
+from sectornotes.engine.state import State
+from sectornotes.inputs.paths import UnsafePath, confined, is_output_name
+from sectornotes.inputs.project import Project
 
 from .conftest import fill, small_disk
 

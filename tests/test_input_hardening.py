@@ -7,10 +7,10 @@ import os
 
 from click.testing import CliRunner
 
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import SEED_YAML, edit_file, replaced
 

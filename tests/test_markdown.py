@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sectornotes.api import check
-from sectornotes.formatting import format_quantity
-from sectornotes.markdown import Citations, plain_text, render_markdown
-from sectornotes.project import Project
+from sectornotes.inputs.project import Project
+from sectornotes.language.formatting import format_quantity
+from sectornotes.render.markdown import Citations, plain_text, render_markdown
 
 from .conftest import replaced
 
@@ -58,7 +58,7 @@ def test_plain_text_for_emails(sample_project):
 
 
 def test_rating_labels_interpolate(sample_project):
-    from sectornotes.engine import build
+    from sectornotes.engine.run import build
 
     note = sample_project / "notes/auto-note.yaml"
     note.write_text(
@@ -76,8 +76,8 @@ def test_rating_labels_interpolate(sample_project):
 
 
 def test_chinese_prose_folded_by_yaml_keeps_no_space_between_characters():
-    from sectornotes.claims import ClaimRegistry
-    from sectornotes.markdown import Citations, render_markdown
+    from sectornotes.proof.registry import ClaimRegistry
+    from sectornotes.render.markdown import Citations, render_markdown
 
     citations = Citations(ClaimRegistry(), "zh", "html", {})
     html = render_markdown("国内汽车销量\n预计增长，出口 大幅提升。AI 应用 落地。", citations)

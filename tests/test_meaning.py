@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import edit_file, replaced
 

@@ -7,9 +7,9 @@ import socket
 from click.testing import CliRunner
 
 from sectornotes.api import check
-from sectornotes.cli import cli
-from sectornotes.engine import build
-from sectornotes.project import Project
+from sectornotes.commands.cli import cli
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 from .conftest import FIGURE_YAML, SEED_YAML, replaced
 

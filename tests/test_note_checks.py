@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sectornotes.api import check
-from sectornotes.project import Project
+from sectornotes.inputs.project import Project
 
 from .conftest import NOTE_EN_YAML, replaced
 

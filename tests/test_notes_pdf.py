@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from sectornotes.api import check
-from sectornotes.engine import build
-from sectornotes.notes import cited_claim_ids
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.model.notes import cited_claim_ids
 
 from .conftest import REPO_ROOT, copy_repo_project, edit_file, output_hashes
 
@@ -149,7 +149,7 @@ def test_html_links_citations_to_highlighted_sources(real_build, report):
 
 
 def test_endnotes_name_the_paragraph_never_a_file_path(sample_project):
-    from sectornotes.engine import build as run_build
+    from sectornotes.engine.run import build as run_build
 
     assert run_build(Project(sample_project), formats=("html",)).ok
     for page in ("capex-note", "auto-note"):
@@ -169,7 +169,7 @@ def test_endnotes_say_what_kind_of_source_each_is(repo_project):
 
 
 def test_no_pdf_uses_a_synthesised_slanted_cjk_face(sample_project):
-    from sectornotes.engine import build as run_build
+    from sectornotes.engine.run import build as run_build
 
     edit_file(sample_project / "notes/auto-note.yaml", "      同比增长", "      *同比*增长")
     assert run_build(Project(sample_project)).ok
@@ -222,8 +222,8 @@ def test_chinese_lines_are_not_stretched_at_the_spaces_beside_latin_words(real_b
     in the laid-out Chinese note no line is widened; the English note is justified."""
     import weasyprint
 
-    from sectornotes.model import load_project
-    from sectornotes.stages import render_note_page
+    from sectornotes.engine.stages import render_note_page
+    from sectornotes.loaded.project import load_project
 
     model = load_project(real_build)
 

@@ -7,9 +7,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.project import Project
-from sectornotes.rixml import NAMESPACE
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.render.rixml import NAMESPACE
 
 from .conftest import edit_file
 
@@ -74,8 +74,8 @@ def test_a_failed_pdf_blocks_its_rixml(sample_project):
 
 
 def test_rixml_names_each_rated_company_with_its_rating_and_target(repo_project):
-    from sectornotes.model import load_project
-    from sectornotes.rixml import note_rixml
+    from sectornotes.loaded.project import load_project
+    from sectornotes.render.rixml import note_rixml
 
     model = load_project(repo_project)
     root = ElementTree.fromstring(note_rixml(model, "china-ai-after-deepseek", b"%PDF-1.7"))
@@ -92,7 +92,7 @@ def test_rixml_names_each_rated_company_with_its_rating_and_target(repo_project)
 def test_xml_text_drops_what_xml_cannot_hold():
     from xml.etree import ElementTree
 
-    from sectornotes.rixml import xml_text
+    from sectornotes.render.rixml import xml_text
 
     hostile = "Title\x00\x0b\x1f\ufffe ok\ttab\nline é 中文"
     cleaned = xml_text(hostile)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.project import PACKAGE_TEMPLATES, Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import PACKAGE_TEMPLATES, Project
 
 from .conftest import edit_file, replaced
 

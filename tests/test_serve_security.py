@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.project import Project
-from sectornotes.serve import PreviewServer
+from sectornotes.commands.serve import PreviewServer
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from sectornotes.engine import build
-from sectornotes.model import load_project
-from sectornotes.project import Project
+from sectornotes.engine.run import build
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import load_project
 
 from .conftest import edit_file, replaced, snapshot
 from .sourcefiles import (
@@ -253,7 +253,7 @@ def test_a_quote_from_a_web_page_is_proved_against_its_readable_text(make_projec
 
 def test_extraction_is_cached_so_check_does_not_import_the_extractors(sources_project):
     assert load_project(sources_project).ok  # fills build/.state/extract
-    code = ("import sys; from sectornotes.model import load_project; "
+    code = ("import sys; from sectornotes.loaded.project import load_project; "
             f"assert load_project({str(sources_project)!r}).ok; "
             "print(sorted(m for m in ('pypdfium2', 'openpyxl', 'trafilatura') "
             "if m in sys.modules))")
@@ -336,7 +336,7 @@ def test_a_csv_data_pack_is_cited_by_row_and_column(make_project):
 def test_find_searches_pdfs_and_names_the_page(sources_project):
     from click.testing import CliRunner
 
-    from sectornotes.cli import cli
+    from sectornotes.commands.cli import cli
 
     result = CliRunner().invoke(cli, ["-C", str(sources_project), "find", "Gross margin"])
     assert result.exit_code == 0, result.output

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
         render_note_pdf,
     )
     from .errors import ProjectError, SectornotesError, UnknownNote, UsageError
-    from .project import Project
+    from .inputs.project import Project
 
 _EXPORTS = {
     "build": "api", "check": "api", "load_project": "api", "query_claims": "api",
     "render_note_html": "api", "render_note_pdf": "api",
     "ProjectError": "errors", "SectornotesError": "errors", "UnknownNote": "errors",
-    "UsageError": "errors", "Project": "project",
+    "UsageError": "errors", "Project": "inputs.project",
 }
 
 __all__ = [

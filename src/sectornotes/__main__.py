@@ -1,5 +1,5 @@
 """`python -m sectornotes` runs the command line."""
 
-from sectornotes.cli import main
+from .commands.cli import main
 
 main()

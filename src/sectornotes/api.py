@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SectornotesError
-from .project import Project
+from .inputs.project import Project
 
 if TYPE_CHECKING:
-    from .claims import RegisteredClaim
-    from .engine import BuildResult, Reporter
-    from .model import LoadedProject
+    from .engine.engine import BuildResult, Reporter
+    from .loaded.project import LoadedProject
+    from .proof.registry import RegisteredClaim
 
 ProjectLike = Project | Path | str
 
@@ -31,7 +31,7 @@ def load_project(project: ProjectLike = ".", strict: bool = False) -> LoadedProj
 
     Cached by content: calling it again after no edit costs one read of the files.
     """
-    from .model import load_project as load
+    from .loaded.project import load_project as load
 
     return load(_as_project(project), strict=strict)
 
@@ -46,7 +46,7 @@ def build(project: ProjectLike = ".", notes: tuple[str, ...] | list[str] = (),
           dry_run: bool = False, force: bool = False,
           reporter: Reporter | None = None) -> BuildResult:
     """`sectornotes build`: bring the outputs of every note (or of `notes`) up to date."""
-    from .engine import build as run_build
+    from .engine.run import build as run_build
 
     return run_build(_as_project(project), tuple(notes), jobs=jobs, dry_run=dry_run,
                      formats=tuple(formats), force=force, reporter=reporter)
@@ -54,8 +54,8 @@ def build(project: ProjectLike = ".", notes: tuple[str, ...] | list[str] = (),
 
 def render_note_html(project: ProjectLike, note_id: str) -> str:
     """One note as the HTML page `build` would write, without writing it."""
-    from .model import require_note
-    from .stages import render_note_page
+    from .engine.stages import render_note_page
+    from .loaded.project import require_note
 
     model = _renderable(project)
     require_note(model, note_id)
@@ -68,9 +68,9 @@ def render_note_pdf(project: ProjectLike, note_id: str) -> bytes:
     The figures the note embeds are brought up to date in build/ first, as a
     build of that note would.
     """
-    from .model import require_note
-    from .pdf import render_pdf
-    from .stages import pdf_from_worker, pdf_job_args, render_note_page
+    from .engine.stages import pdf_from_worker, pdf_job_args, render_note_page
+    from .loaded.project import require_note
+    from .render.pdf import render_pdf
 
     model = _renderable(project)
     require_note(model, note_id)
@@ -102,8 +102,8 @@ def query_claims(project: ProjectLike = ".", text: str | None = None, *,
     `text` matches id, text and quote (all words, case-insensitive); `cited_by`
     keeps the claims a note cites; `unused` those no note cites and no figure plots.
     """
-    from .listing import ClaimFilter
-    from .listing import query_claims as query
+    from .loaded.listing import ClaimFilter
+    from .loaded.listing import query_claims as query
 
     claim_filter = ClaimFilter(text, tuple(sources), tuple(tags), metric, kind)
     return query(load_project(project), claim_filter, cited_by=cited_by, unused=unused)

@@ -15,7 +15,7 @@ HEAVY_MODULES = ("pandas", "matplotlib", "weasyprint", "pikepdf")
 # A no-op build trusts its recorded hashes and does not even validate the YAML.
 NOOP_BUILD_ALSO_AVOIDS = ("pydantic",)
 # Modules that exist to wrap a heavy library (they may import it at top level).
-HEAVY_WRAPPERS = ("sectornotes.charts", "sectornotes.pdf", "sectornotes.stamp")
+HEAVY_WRAPPERS = ("sectornotes.render.charts", "sectornotes.render.pdf", "sectornotes.distribute.stamp")
 
 
 def heavy_modules_loaded(names: tuple[str, ...] = HEAVY_MODULES) -> list[str]:

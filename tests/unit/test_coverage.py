@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sectornotes.coverage import (
+from sectornotes.compliance.coverage import (
     effective_disclosure,
     finra_category,
     history,
@@ -12,9 +12,9 @@ from sectornotes.coverage import (
     months_before,
     rating_distribution,
 )
-from sectornotes.model import load_house
-from sectornotes.project import Project
-from sectornotes.schema import Compliance, Note
+from sectornotes.inputs.project import Project
+from sectornotes.inputs.schema import Compliance, Note
+from sectornotes.loaded.project import load_house
 
 from ..conftest import REPO_ROOT
 

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from sectornotes import engine, outputs, state
-from sectornotes.engine import BuildContext, Job, Produced, build
-from sectornotes.model import LoadedProject
-from sectornotes.project import Project
-from sectornotes.stages import default_stages
-from sectornotes.state import State
+from sectornotes.engine import engine, state
+from sectornotes.engine.engine import BuildContext, Job, Produced
+from sectornotes.engine.run import build
+from sectornotes.engine.stages import default_stages
+from sectornotes.engine.state import State
+from sectornotes.inputs.project import Project
+from sectornotes.loaded.project import LoadedProject
+from sectornotes.render import outputs
 
 from ..conftest import edit_file, output_hashes
 
@@ -95,7 +97,7 @@ def test_editing_an_unused_claim_only_refreshes_its_source_page(built):
 
 def test_explain_names_template_and_version_changes(built, monkeypatch):
     (built / "templates").mkdir()
-    package_css = Path(engine.__file__).parent / "templates" / "note.css"
+    package_css = Path(engine.__file__).parent.parent / "templates" / "note.css"
     (built / "templates/note.css").write_text(package_css.read_text() + "\nh1 { color: red; }\n")
     result = html_build(built)
     assert result.reasons["html/capex-note.html"] == ["template note.css changed"]
@@ -184,7 +186,7 @@ def test_a_new_stage_is_planned_run_recorded_and_cleaned_by_the_engine(sample_pr
 
 
 def test_loading_is_cached_by_content(sample_project):
-    from sectornotes.model import load_project
+    from sectornotes.loaded.project import load_project
 
     first = load_project(Project(sample_project))
     assert load_project(Project(sample_project)) is first  # nothing changed: not re-verified

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from sectornotes.formatting import format_date, format_number, format_point, format_quantity
-from sectornotes.schema import DataPoint
-from sectornotes.units import DECLINE_WORDS, UNITS, compatible
+from sectornotes.inputs.schema import DataPoint
+from sectornotes.language.formatting import format_date, format_number, format_point, format_quantity
+from sectornotes.proof.units import DECLINE_WORDS, UNITS, compatible
 
 
 @pytest.mark.parametrize(("value", "unit", "language", "expected"), [
@@ -72,7 +72,7 @@ def test_a_bound_point_keeps_its_decimals():
 
 
 def test_a_time_axis_spaces_points_by_their_dates():
-    from sectornotes.charts import time_positions
+    from sectornotes.render.charts import time_positions
 
     assert time_positions(["2024-01", "2024-02", "2024-12"]) == [0, 31, 335]
     assert time_positions(["2024-Q1", "2024-Q2", "2025"]) == [0, 91, 366]

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 import sectornotes
-from sectornotes import errors, i18n, outputs
-from sectornotes.model import load_house
-from sectornotes.project import Project
+from sectornotes import errors
+from sectornotes.inputs.project import Project
+from sectornotes.language import i18n
+from sectornotes.loaded.project import load_house
+from sectornotes.render import outputs
 
 from ..conftest import REPO_ROOT
 

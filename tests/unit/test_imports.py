@@ -54,7 +54,7 @@ def test_no_light_module_imports_a_heavy_library_when_imported():
 def test_commands_that_must_start_fast_never_import_heavy_libraries(argv):
     found = run_python(f"""
         import json, sys
-        from sectornotes.cli import main
+        from sectornotes.commands.cli import main
         from sectornotes.lazy import HEAVY_MODULES
         sys.argv = ['sectornotes', *{argv!r}]
         code = 0

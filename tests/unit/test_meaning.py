@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.meaning import bind, number_chain, qualifier_at, written
-from sectornotes.numbers import numbers_in
-from sectornotes.quotes import normalize
-from sectornotes.schema import DataPoint
+from sectornotes.inputs.schema import DataPoint
+from sectornotes.proof.meaning import bind, number_chain, qualifier_at, written
+from sectornotes.proof.numbers import numbers_in
+from sectornotes.sources.quotes import normalize
 
 
 def point(unit: str, value: float | None = None, **extra) -> DataPoint:
@@ -90,7 +90,7 @@ def test_a_number_not_in_a_list_has_no_chain():
 def test_derived_formulas_are_exact_decimal_arithmetic(formula, values, expected):
     from decimal import Decimal
 
-    from sectornotes.derived import evaluate
+    from sectornotes.proof.derived import evaluate
 
     result = evaluate(formula, {k: Decimal(v) for k, v in values.items()})
     assert str(result).startswith(expected)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from sectornotes.numbers import as_decimal, numbers_in, problem_with_number
+from sectornotes.proof.meaning import problem_with_number
+from sectornotes.proof.numbers import as_decimal, numbers_in
 
 
 @pytest.mark.parametrize(("quote", "expected"), [

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sectornotes.periods import as_of_states, period_stated
+from sectornotes.proof.periods import as_of_states, period_stated
 
 SOURCE_DATE = dt.date(2025, 2, 5)
 
@@ -57,6 +57,6 @@ def test_as_of_states_its_year_and_spans_ending_on_it():
     ("FY2026", "03-31", dt.date(2025, 4, 1)), ("2025-Q3", None, dt.date(2025, 7, 1)),
 ])
 def test_fiscal_periods_start_where_the_fiscal_year_does(period, fiscal_end, start):
-    from sectornotes.figures import period_start
+    from sectornotes.model.figures import period_start
 
     assert period_start(period, fiscal_end) == start

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.quotes import SourceText, first_difference, normalize
+from sectornotes.sources.quotes import SourceText, first_difference, normalize
 
 SOURCE = ("Capex review\n"
           "In Q3 2024 the four major technology giants' capital expenditure increased to\n"
@@ -73,7 +73,7 @@ def test_first_difference(expected, found, index):
     ("same words", "same words and more", ("", "")),
 ])
 def test_word_difference(expected, found, words):
-    from sectornotes.quotes import word_difference
+    from sectornotes.sources.quotes import word_difference
 
     assert word_difference(expected, found) == words
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sectornotes.references import Reference, references_in, uncited_numbers
+from sectornotes.model.references import Reference, references_in, uncited_numbers
 
 
 def test_citations_figures_and_values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from sectornotes.yamlfile import MAX_NESTING, FileProblem, load_yaml, nesting_over, read_text
+from sectornotes.inputs.yamlfile import MAX_NESTING, FileProblem, load_yaml, nesting_over, read_text
 
 DOCUMENT = """\
 title: Capex note

@@ -3,7 +3,7 @@
 `plan` decides who may receive what, `compose` writes the email, `transport`
 speaks SMTP, `records` keeps every delivery outside build/, `deliver`
 orchestrates a run, and `verify` traces a PDF back to its build and client.
-Stamping a copy lives beside the PDF code (`sectornotes.stamp`).
+Stamping a copy lives beside the PDF code (`sectornotes.distribute.stamp`).
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from ..errors import SectornotesError, UsageError
-from ..project import Project
+from ..inputs.project import Project
 from .records import Approval, Records
 
 
 def approve(project: Project, note_id: str, approver: str) -> Approval:
     """Approve the note's current PDF; refuse a note that fails check or a stale PDF."""
-    from ..model import load_project
+    from ..loaded.project import load_project
     from .plan import built_pdf
 
     if not approver.strip() or re.search(r"[\x00-\x1f\x7f]", approver):

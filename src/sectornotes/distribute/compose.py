@@ -15,10 +15,10 @@ from email.utils import format_datetime, formataddr
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..i18n import rating_label, text
+from ..language.i18n import rating_label, text
 
 if TYPE_CHECKING:
-    from ..model import LoadedProject
+    from ..loaded.project import LoadedProject
     from .records import Delivery
 
 
@@ -33,7 +33,7 @@ class Letter:
 
 def compose_letter(model: LoadedProject, note_id: str) -> Letter:
     """Subject and bodies from the note's title, rating and key points."""
-    from ..markdown import plain_text
+    from ..render.markdown import plain_text
 
     house = model.house
     assert house is not None  # a note that passes check has a house

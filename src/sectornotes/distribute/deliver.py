@@ -19,15 +19,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..i18n import text
-from ..project import Project
+from ..inputs.project import Project
+from ..language.i18n import text
 from .compose import Letter, compose_letter, message_bytes, message_id_for
 from .plan import DistributionRefused, NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
 
 if TYPE_CHECKING:
-    from ..model import LoadedProject
+    from ..loaded.project import LoadedProject
 
 DEFAULT_RETRY_DELAYS = (1.0, 4.0, 15.0)
 STAMP_BATCH = 200  # copies stamped at once: bounded memory
@@ -56,7 +56,7 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
                log: Callable[[str], None] = print, now: dt.datetime | None = None,
                resend_unknown: bool = False) -> DistributionResult:
     """Plan every note first (refusing before anything is sent), then deliver."""
-    from ..model import load_project
+    from ..loaded.project import load_project
 
     model = load_project(project)
     result = DistributionResult()
@@ -84,7 +84,7 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
 
 def _letter(model: LoadedProject, plan: NotePlan) -> Letter:
     """The note's email, refused before anything is recorded if its subject is no header."""
-    from ..mailsafe import header_problem
+    from ..inputs.mailsafe import header_problem
 
     letter = compose_letter(model, plan.note_id)
     problem = header_problem(letter.subject)
@@ -175,7 +175,7 @@ def _deliver_all(model: LoadedProject, work: list[_Pending], letters: dict[str, 
 
 def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date,
            records: Records) -> None:
-    from ..stamp import stamp_copies
+    from .stamp import stamp_copies
 
     by_note: dict[str, list[_Pending]] = {}
     for item in batch:

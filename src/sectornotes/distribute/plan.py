@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import outputs
 from ..errors import SectornotesError, UsageError
-from ..mailsafe import header_problem
-from .records import normalized_address
+from ..inputs.mailsafe import header_problem
+from ..render import outputs
+from .records import Records, normalized_address
 
 if TYPE_CHECKING:
-    from ..model import LoadedProject
+    from ..loaded.project import LoadedProject
 
 
 class DistributionRefused(SectornotesError):
@@ -48,8 +48,8 @@ def plan_note(model: LoadedProject, note_id: str, today: dt.date,
     Refused: a note that fails check, a draft, a release time still to come
     (an embargo), a PDF that is missing or stale.
     """
-    from ..clients import entitlement
-    from ..model import require_note
+    from ..loaded.project import require_note
+    from ..model.clients import entitlement
 
     note = require_note(model, note_id).spec
     if note.status != "approved":
@@ -136,9 +136,9 @@ def entitlement_date(requested: dt.date | None, today: dt.date, backdate: bool,
 
 def built_pdf(model: LoadedProject, note_id: str) -> tuple[str, bytes]:
     """The note's PDF as built (sha256, bytes); refused when missing or stale."""
-    from ..engine import build
-    from ..model import require_note
-    from ..state import sha256_bytes
+    from ..engine.run import build
+    from ..engine.state import sha256_bytes
+    from ..loaded.project import require_note
 
     require_note(model, note_id)
     pdf = outputs.note_pdf(note_id)
@@ -154,9 +154,8 @@ def built_pdf(model: LoadedProject, note_id: str) -> tuple[str, bytes]:
 
 def _require_approval(model: LoadedProject, note_id: str, build_sha256: str) -> None:
     """Only exactly the PDF a supervisor approved may go out."""
-    from .approve import approval_trail
-
-    trail = approval_trail(model.project, note_id)
+    with Records(model.project, read_only=True) as records:
+        trail = records.approvals(note_id)
     if any(a.build_sha256 == build_sha256 for a in trail):
         return
     if trail:

@@ -20,9 +20,9 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import TextIO
 
-from ..csvsafe import safe_row
 from ..errors import SectornotesError
-from ..project import Project
+from ..inputs.project import Project
+from ..render.csvsafe import safe_row
 
 RECORDS_FILE = "sectornotes.sqlite"
 LEGACY_LEDGER = "distribution.sqlite"  # in build/, before the records moved out of it

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 
 from ..errors import SectornotesError, UsageError
-from ..mailsafe import header_problem
+from ..inputs.mailsafe import header_problem
 
 ENVIRONMENT = {
     "host": "SECTORNOTES_SMTP_HOST", "port": "SECTORNOTES_SMTP_PORT",

@@ -18,8 +18,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .. import outputs
-from ..project import Project
+from ..inputs.project import Project
+from ..render import outputs
 from .records import Delivery, Records
 
 MAX_LISTED = 10  # recipients named in a message; the rest are counted

@@ -1,0 +1,164 @@
+"""`sectornotes build` and `sectornotes clean`: one build run under the build lock.
+
+`build()` takes the lock, skips everything when the project, the tools and the
+outputs are exactly as the last complete build left them, otherwise runs the
+engine over the registered stages (`registered_stages`: the built-in ones of
+stages.py, then any a package registers under the entry point group
+`sectornotes.stages`), and writes the manifest and the state.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import SectornotesError
+from ..inputs.atomic import write_text_atomic
+from ..inputs.project import Project
+from ..render import outputs
+from .engine import FORMATS, BuildResult, Engine, Reporter, Stage, save_state
+from .state import BuildLock, State, project_fingerprint
+
+if TYPE_CHECKING:
+    from .environment import Environment
+
+
+def registered_stages() -> list[Stage]:
+    """The built-in stages, then one per `sectornotes.stages` entry point (a class or a
+    function returning a stage), in entry point name order."""
+    from importlib.metadata import entry_points
+
+    from .stages import default_stages
+
+    stages = default_stages()
+    for entry in sorted(entry_points(group="sectornotes.stages"), key=lambda e: e.name):
+        stages.append(entry.load()())
+    return stages
+
+
+def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_run: bool = False,
+          formats: tuple[str, ...] = FORMATS, force: bool = False,
+          reporter: Reporter | None = None, stages: list[Stage] | None = None,
+          environment: Environment | None = None) -> BuildResult:
+    """Bring every (or each targeted) note's outputs up to date.
+
+    `stages` defaults to every registered stage (`registered_stages`); tests may pass
+    their own.
+    `environment` defaults to the one probed on this machine (environment.py); a test
+    may pass another to see what a library upgrade would rebuild.
+    """
+    started = time.perf_counter()
+    if project.build_dir.is_symlink():
+        raise SectornotesError(f"{project.build_dir} is a symbolic link; outputs are never "
+                               "written through links: remove it (build/ is made anew)")
+    reporter = reporter or Reporter()
+    try:
+        result = _build(project, targets, jobs, dry_run, formats, force, reporter,
+                        stages, environment)
+    except OSError as error:  # disk full, read-only folder: say where, never a traceback
+        where = error.filename or project.build_dir
+        raise SectornotesError(f"cannot write {where}: {error.strerror or error}; nothing "
+                               "half-written is kept, and the next build repairs the rest") from None
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(project: Project, targets: tuple[str, ...], jobs: int, dry_run: bool,
+           formats: tuple[str, ...], force: bool, reporter: Reporter,
+           stages: list[Stage] | None, environment: Environment | None) -> BuildResult:
+    state_path = project.build_dir / outputs.STATE_DIR / "state.json"
+    chosen = stages if stages is not None else registered_stages()
+    if dry_run:
+        engine = Engine(project, State.load(state_path), targets, jobs, formats, force,
+                        reporter, chosen, dry_run=True, environment=environment)
+        result = engine.run()
+    else:
+        with BuildLock(state_path.parent):
+            result = _build_locked(project, state_path, targets, jobs, formats, force,
+                                   reporter, chosen, stages is None, environment)
+    return result
+
+
+def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], jobs: int,
+                  formats: tuple[str, ...], force: bool, reporter: Reporter,
+                  stages: list[Stage], all_stages: bool,
+                  environment: Environment | None) -> BuildResult:
+    from .environment import environment_stamp
+
+    for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
+        leftover.unlink(missing_ok=True)
+    state = State.load(state_path)
+    full = (not targets and set(formats) == set(FORMATS) and all_stages
+            and environment is None)
+    fingerprint = project_fingerprint(project)  # before: an edit during the build is seen next time
+    stamp = environment_stamp(state_path.parent)
+    if full and not force and state.fingerprint == f"{fingerprint}:{stamp}" and \
+            _outputs_intact(project, state):
+        if not _manifest_intact(project, state):  # a damaged manifest is repaired
+            _write_manifest(project, state)
+            state.save(state_path)
+        return BuildResult(fresh=sorted(state.outputs))
+    state.fingerprint = None  # invalid until this build completes cleanly
+    result = Engine(project, state, targets, jobs, formats, force, reporter, stages,
+                    environment=environment).run()
+    if full and result.ok:  # the environment as this build probed it
+        state.fingerprint = f"{fingerprint}:{environment_stamp(state_path.parent)}"
+    try:
+        _write_manifest(project, state)
+    except OSError as error:
+        raise SectornotesError(f"cannot write {project.build_dir / outputs.MANIFEST}: "
+                               f"{error.strerror or error}; the next build writes it") from None
+    save_state(state, state_path)
+    return result
+
+
+def _manifest_intact(project: Project, state: State) -> bool:
+    try:
+        stat = (project.build_dir / outputs.MANIFEST).stat()
+    except OSError:
+        return False
+    return state.manifest == [stat.st_size, stat.st_mtime_ns]
+
+
+def _outputs_intact(project: Project, state: State) -> bool:
+    return bool(state.outputs) and all(
+        record.intact(project.build_dir / name) for name, record in state.outputs.items())
+
+
+def _write_manifest(project: Project, state: State) -> None:
+    from ..version import __version__
+
+    records = {name: {"sha256": r.sha256, "size": r.size, "inputs": dict(sorted(r.inputs.items()))}
+               for name, r in sorted(state.outputs.items())}
+    manifest = {"tool": "sectornotes", "version": __version__, "outputs": records}
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    path = project.build_dir / outputs.MANIFEST
+    try:
+        unchanged = path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        unchanged = False  # missing or unreadable: write it
+    if not unchanged:
+        write_text_atomic(path, text)
+    stat = path.stat()
+    state.manifest = [stat.st_size, stat.st_mtime_ns]
+
+
+def clean(project: Project) -> bool:
+    """`sectornotes clean`: remove build/; False when there was nothing to remove.
+
+    It takes the build lock, so it never pulls the outputs from under a running
+    build (which would then record PDFs without their charts).
+    """
+    import shutil
+
+    if project.build_dir.is_symlink():
+        raise SectornotesError(f"{project.build_dir} is a symbolic link to "
+                               f"{project.build_dir.resolve()}; clean never removes what a link "
+                               "points to: remove the link yourself")
+    if not project.build_dir.exists():
+        return False
+    with BuildLock(project.build_dir / outputs.STATE_DIR, action="clean"):
+        shutil.rmtree(project.build_dir)
+    return True

@@ -1,0 +1,3 @@
+"""Languages: the interface strings of each language and the formatting of numbers and dates the
+notes use.
+"""

@@ -1,0 +1,258 @@
+"""Figure specs: loading, selecting the data points they plot, and checking them.
+
+Nothing here imports pandas or matplotlib; drawing lives in `charts.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..findings import Finding, did_you_mean
+from ..inputs.loading import Loaded, load_folder
+from ..inputs.project import Project
+from ..inputs.schema import DataPoint, Figure
+from ..proof.periods import is_fiscal
+from ..proof.registry import ClaimRegistry, RegisteredClaim
+from ..proof.units import UNITS
+
+LoadedFigure = Loaded[Figure]
+
+
+@dataclass(frozen=True)
+class PlottedPoint:
+    """A data point a figure plots, with the claim it came from."""
+
+    registered: RegisteredClaim
+    point: DataPoint
+
+    @property
+    def claim_id(self) -> str:
+        return self.registered.id
+
+
+def load_figures(project: Project) -> tuple[dict[str, LoadedFigure], list[Finding]]:
+    """Every figures/*.yaml, validated."""
+    return load_folder(project, project.figure_files(), Figure)
+
+
+def plotted_points(figure: Figure, registry: ClaimRegistry) -> list[PlottedPoint]:
+    """The data points a figure draws from, in declaration order."""
+    points: list[PlottedPoint] = []
+    for claim_id in figure.claims:
+        registered = registry.get(claim_id)
+        if registered is not None:
+            points.extend(PlottedPoint(registered, p) for p in registered.claim.data)
+    if figure.query is not None:
+        for registered in registry.claims.values():
+            if figure.query.source and registered.source_id not in figure.query.source:
+                continue
+            if any(tag not in registered.claim.tags for tag in figure.query.tags):
+                continue
+            for point in registered.claim.data:
+                if _query_matches(figure, point) and not any(
+                        p.point is point for p in points):
+                    points.append(PlottedPoint(registered, point))
+    return points
+
+
+def filtered_points(figure: Figure, registry: ClaimRegistry) -> list[PlottedPoint]:
+    """Plotted points after the figure's `filter` steps, without loading pandas."""
+    points = plotted_points(figure, registry)
+    for step in figure.transform:
+        for column, allowed in (step.filter or {}).items():
+            points = [p for p in points if _column_value(p, column) in allowed]
+    return points
+
+
+def _column_value(plotted: PlottedPoint, column: str) -> object:
+    if column == "claim_id":
+        return plotted.claim_id
+    if column == "source_id":
+        return plotted.registered.source_id
+    return getattr(plotted.point, column, None)
+
+
+def _query_matches(figure: Figure, point: DataPoint) -> bool:
+    query = figure.query
+    if query is None:
+        return False
+    return ((not query.metric or point.metric in query.metric)
+            and (not query.entity or point.entity in query.entity)
+            and (not query.period or point.period in query.period))
+
+
+def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
+    """The plotted points as plain dicts (picklable, for worker processes)."""
+    return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
+             "unit": p.point.unit, "qualifier": p.point.qualifier or "",
+             "estimate": is_estimate(p, registry),
+             "derived": "" if p.point.derived is None else p.point.derived.formula,
+             "decimals": p.point.decimals("value" if p.point.value is not None else "low"),
+             "starts": period_start(p.point.period, registry.fiscal_year_ends.get(
+                 p.point.entity)).isoformat(),
+             "metric": p.point.metric, "entity": p.point.entity,
+             "period": p.point.period, "claim_id": p.claim_id,
+             "source_id": p.registered.source_id}
+            for p in filtered_points(figure, registry)]
+
+
+def is_estimate(plotted: PlottedPoint, registry: ClaimRegistry) -> bool:
+    """A forecast or estimate: so its claim says, or its period starts after its source's date."""
+    if plotted.registered.claim.kind in ("forecast", "estimate"):
+        return True
+    source = registry.sources.get(plotted.registered.source_id)
+    fiscal_end = registry.fiscal_year_ends.get(plotted.point.entity)
+    return source is not None and period_start(plotted.point.period,
+                                               fiscal_end) > source.meta.date
+
+
+def period_start(period: str, fiscal_year_end: str | None = None) -> dt.date:
+    """The first day of a period: 2025 → 1 Jan, 2025-Q3 → 1 Jul, 2025-H2 → 1 Jul, a span → its
+    start; FY2025 with a fiscal year ending 06-30 → 1 Jul 2024."""
+    first = period.split("/")[0]
+    if first.startswith("FY"):
+        end_month = int((fiscal_year_end or "12-31")[:2])
+        year = int(first[2:6])
+        start = dt.date(year - 1 if end_month < 12 else year, end_month % 12 + 1, 1)
+        offset = {"": 0, "H": 6, "Q": 3}[first[7:8]] * (int(first[8]) - 1 if len(first) > 7 else 0)
+        months = start.month - 1 + offset
+        return dt.date(start.year + months // 12, months % 12 + 1, 1)
+    year = int(first[:4])
+    rest = first[5:]
+    if rest.startswith("Q"):
+        return dt.date(year, (int(rest[1]) - 1) * 3 + 1, 1)
+    if rest.startswith("H"):
+        return dt.date(year, 1 if rest == "H1" else 7, 1)
+    if len(rest) == 2:
+        return dt.date(year, int(rest), 1)
+    if len(rest) == 5:
+        return dt.date(year, int(rest[:2]), int(rest[3:]))
+    return dt.date(year, 1, 1)
+
+
+def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
+    """Ids of the claims whose numbers the figure shows, without repeats."""
+    if figure.kind in ("performance", "coverage"):
+        from .exhibits import exhibit_claim_ids
+
+        return exhibit_claim_ids(figure)
+    return list(dict.fromkeys(p.claim_id for p in filtered_points(figure, registry)))
+
+
+def check_figures(project: Project, figures: dict[str, LoadedFigure],
+                  registry: ClaimRegistry) -> list[Finding]:
+    """Missing claims, empty selections, incompatible units, bad python references."""
+    findings = []
+    for loaded in figures.values():
+        figure, document = loaded.spec, loaded.document
+        if figure.kind in ("performance", "coverage"):
+            from .exhibits import check_exhibit
+
+            findings.extend(check_exhibit(figure, document, registry))
+            continue
+        for index, claim_id in enumerate(figure.claims):
+            if registry.get(claim_id) is None:
+                findings.append(registry.unknown_claim(
+                    document, ("claims", index), f"claims[{index}]", claim_id,
+                    "; list claims with 'sectornotes claims'"))
+        points = filtered_points(figure, registry)
+        if figure.python is None and not points:
+            findings.append(document.finding(("query",) if figure.query else ("claims",),
+                                             "the figure selects no data points; the claims "
+                                             "it names carry no 'data', or the query matches "
+                                             "nothing"))
+        findings.extend(_unit_problems(loaded, points))
+        findings.extend(_integrity_problems(loaded, points))
+        if figure.python is not None:
+            findings.extend(_python_problems(project, loaded))
+    return findings
+
+
+def period_length(period: str) -> str:
+    """What a period spans: year, half, quarter, month, day, or span (A/B)."""
+    if "/" in period:
+        return "span"
+    if period.startswith("FY"):
+        return {"": "year", "Q": "quarter", "H": "half"}[period[7:8]]
+    rest = period[5:]
+    if not rest:
+        return "year"
+    if rest[0] in "QH":
+        return "quarter" if rest[0] == "Q" else "half"
+    return "month" if len(rest) == 2 else "day"
+
+
+def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Finding]:
+    """One series, one kind of number: no mixed period lengths or metrics unless explained;
+    a line needs more than two points."""
+    figure = loaded.spec
+    if figure.kind == "table":
+        return []
+    series: dict[str, list[PlottedPoint]] = {}
+    for plotted in points:
+        key = str(_column_value(plotted, figure.series)) if figure.series else ""
+        series.setdefault(key, []).append(plotted)
+    findings = []
+    for name, members in series.items():
+        label = f"series '{name}'" if name else "the series"
+        lengths = sorted({period_length(p.point.period) for p in members})
+        metrics = sorted({p.point.metric for p in members})
+        calendars = {is_fiscal(p.point.period) for p in members}
+        mixed = []
+        if len(calendars) > 1:
+            mixed.append("fiscal and calendar periods")
+        if figure.x == "period" and len(lengths) > 1:
+            mixed.append(f"periods of different lengths ({', '.join(lengths)})")
+        if figure.series != "metric" and figure.x != "metric" and len(metrics) > 1:
+            mixed.append(f"different metrics ({', '.join(metrics)})")
+        if mixed and not figure.allow_mixed:
+            findings.append(loaded.document.finding(("kind",), (
+                f"{label} mixes {' and '.join(mixed)}; split the figure, filter it, or say why "
+                "with allow_mixed: \"…\" (the caption then states it)")))
+        if figure.kind == "line" and len(members) == 2:
+            finding = loaded.document.finding(("kind",), (
+                f"{label} draws a line through two points, which suggests a trend the data do "
+                "not show; kind: bar compares two values honestly"))
+            findings.append(Finding(finding.path, finding.line, finding.col, finding.message,
+                                    "warning"))
+    return findings
+
+
+def _unit_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Finding]:
+    figure = loaded.spec
+    target = figure.unit or next(
+        (step.convert for step in figure.transform if step.convert), None)
+    if figure.kind == "table":
+        return []
+    if not points:
+        return []
+    reference = points[0]
+    for other in points[1:]:
+        left = target or reference.point.unit
+        if UNITS[left].dimension != UNITS[other.point.unit].dimension:
+            return [loaded.document.finding(("kind",), (
+                f"the figure mixes incompatible units: '{left}' "
+                f"({reference.claim_id}) and '{other.point.unit}' ({other.claim_id}) on one "
+                "axis; split it into two figures, filter by metric, or use kind: table"))]
+    if target and UNITS[target].dimension != UNITS[reference.point.unit].dimension:
+        return [loaded.document.finding(("unit",), (
+            f"cannot convert '{reference.point.unit}' ({reference.claim_id}) to '{target}'"))]
+    return []
+
+
+def _python_problems(project: Project, loaded: LoadedFigure) -> list[Finding]:
+    reference = loaded.spec.python or ""
+    file_name, _, function = reference.partition(":")
+    if not function or "/" in file_name or "\\" in file_name or not file_name.endswith(".py"):
+        return [loaded.document.finding(("python",), (
+            f"python: '{reference}' must be 'file.py:function' naming a file in figures/"))]
+    if not (project.figures_dir / file_name).is_file():
+        return [loaded.document.finding(("python",), (
+            f"python: figures/{file_name} does not exist"
+            f"{did_you_mean(file_name, [p.name for p in project.figures_dir.glob('*.py')])}"))]
+    if project.leaves_project(project.figures_dir / file_name):
+        return [loaded.document.finding(("python",), (
+            f"python: figures/{file_name} links outside the project; the build runs this "
+            "code, so it must be a file of the project"))]
+    return []

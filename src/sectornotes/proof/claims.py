@@ -1,0 +1,445 @@
+"""The claim registry: loading seeds and proving every claim against its source.
+
+For each claim `check` proves that its quote occurs in the source, that every
+number it states is written in the quote with its unit, and that no two
+claims state the same metric/entity/period with different values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from ..findings import Finding, did_you_mean
+from ..inputs.project import Project
+from ..inputs.schema import Claim, SeedFile, SourceMeta
+from ..inputs.yamlfile import FileProblem, YamlDocument
+from ..sources.documents import DOCUMENT_SUFFIXES, document_paths, load_document
+from ..sources.quotes import (
+    first_difference,
+    normalize,
+    weak_quote_problem,
+    word_difference,
+)
+from .numbers import numbers_in
+from .registry import ClaimRegistry, RegisteredClaim, Source
+
+if TYPE_CHECKING:
+    from .meaning import Binding
+
+# Shorter passages ("e", "5%") occur by chance and prove nothing.
+MIN_QUOTE_CHARACTERS = 6
+
+
+def load_registry(project: Project) -> tuple[ClaimRegistry, list[Finding]]:
+    """Load and validate every seed file; collect findings instead of stopping."""
+    from ..inputs.loading import load_folder
+
+    registry = ClaimRegistry()
+    invalid: dict[str, YamlDocument | None] = {}
+    seeds, findings = load_folder(project, project.seed_files(), SeedFile, invalid)
+    for source_id, loaded in seeds.items():
+        _register_seed(project, source_id, loaded.spec.source, list(enumerate(loaded.spec.claims)),
+                       loaded.document, registry, findings)
+    for source_id, document in invalid.items():
+        _salvage_seed(project, source_id, document, registry, findings)
+    registry.invalid.update(registry.unloadable)  # never built, whatever cites them
+    _report_orphan_texts(project, registry, findings)
+    return registry, findings
+
+
+_DECLARED_ID = re.compile(r"^[ -]*id:[ ]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ ]*(?:#.*)?$", re.M)
+
+
+def _salvage_seed(project: Project, source_id: str, document: YamlDocument | None,
+                  registry: ClaimRegistry, findings: list[Finding]) -> None:
+    """Register the valid claims of a seed file that has errors; mark the others unloadable.
+
+    One wrong value must be one finding: the file's other claims still load, and notes
+    citing the broken claim are not told it is unknown (its file's errors say why).
+    """
+    display = f"seeds/{source_id}.yaml"
+    raw = document.data if document is not None and isinstance(document.data, dict) else {}
+    claims = raw.get("claims")
+    if document is None or not isinstance(claims, list):
+        try:
+            text = (project.seeds_dir / f"{source_id}.yaml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        for claim_id in _DECLARED_ID.findall(text):
+            registry.unloadable.setdefault(claim_id, display)
+        return
+    valid: list[tuple[int, Claim]] = []
+    for index, item in enumerate(claims):
+        try:
+            valid.append((index, Claim.model_validate(item)))
+        except ValidationError:
+            claim_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(claim_id, str):
+                registry.unloadable.setdefault(claim_id, display)
+    try:
+        meta = SourceMeta.model_validate(raw.get("source"))
+    except ValidationError:
+        for _, claim in valid:
+            registry.unloadable.setdefault(claim.id, display)
+        return
+    _register_seed(project, source_id, meta, valid, document, registry, findings)
+
+
+def _register_seed(project: Project, source_id: str, meta: SourceMeta,
+                   claims: list[tuple[int, Claim]], document: YamlDocument,
+                   registry: ClaimRegistry, findings: list[Finding]) -> None:
+    display = document.path
+    candidates = document_paths(project.seeds_dir, source_id)
+    if len(candidates) > 1:
+        shown = ", ".join(project.relative(c) for c in candidates)
+        findings.append(Finding(display, 1, 1, f"two documents for one source ({shown}); keep "
+                                "one, or give the other its own id and .yaml"))
+        return
+    if not candidates:
+        suffixes = "|".join(s.lstrip(".") for s in DOCUMENT_SUFFIXES)
+        findings.append(Finding(display, 1, 1, f"source document seeds/{source_id}.<{suffixes}> "
+                                "is missing; put the document beside this file"))
+        return
+    document_file = candidates[0]
+    if project.leaves_project(document_file):
+        return  # reported as a link leaving the project; never read
+    try:
+        loaded = load_document(document_file, project.relative(document_file),
+                               project.build_dir / ".state" / "extract")
+    except FileProblem as problem:
+        findings.append(problem.finding)
+        return
+    registry.sources[source_id] = Source(source_id, meta, loaded, display)
+    for index, claim in claims:
+        registered = RegisteredClaim(claim, claim.source.seed or source_id, document, index)
+        existing = registry.claims.get(claim.id)
+        if existing is not None:
+            first = existing.document.position(("claims", existing.index, "id"))
+            findings.append(registered.finding("id", message=(
+                f"duplicate claim id '{claim.id}' (first declared at "
+                f"{existing.document.path}:{first[0]}:{first[1]}); ids must be unique")))
+            continue
+        registry.claims[claim.id] = registered
+
+
+def _report_orphan_texts(project: Project, registry: ClaimRegistry,
+                         findings: list[Finding]) -> None:
+    if not project.seeds_dir.is_dir():
+        return
+    for text_path in sorted(project.seeds_dir.iterdir()):
+        if text_path.suffix in (".txt", ".pdf", ".html", ".xlsx") and \
+                not text_path.with_suffix(".yaml").exists():
+            findings.append(Finding(
+                project.relative(text_path), 1, 1,
+                f"source document has no metadata file; create seeds/{text_path.stem}.yaml "
+                "with a 'source:' block",
+            ))
+
+
+@dataclass
+class Vocabulary:
+    """What house.yaml adds to the built-in meanings: entity aliases and metrics."""
+
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    metrics: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)  # families, money
+    strict: bool = False  # an unknown metric is then an error, not a warning
+
+
+def verify_claims(registry: ClaimRegistry, vocabulary: Vocabulary | None = None
+                  ) -> list[Finding]:
+    """Prove every claim's quote and what each number means there; report conflicts."""
+    vocabulary = vocabulary or Vocabulary()
+    findings: list[Finding] = []
+    for registered in registry.claims.values():
+        problems = _verify_quote(registry, registered, vocabulary)
+        if any(problem.severity == "error" for problem in problems):  # a warning builds
+            registry.invalid.add(registered.id)
+        findings.extend(problems)
+    findings.extend(_verify_derived(registry))
+    findings.extend(_conflicts(registry))
+    findings.extend(_unknown_disagreements(registry))
+    return findings
+
+
+def _verify_derived(registry: ClaimRegistry) -> list[Finding]:
+    from .derived import derived_problem
+
+    findings = []
+    for registered in registry.claims.values():
+        for point_index, point in enumerate(registered.claim.data):
+            if point.derived is None:
+                continue
+            problem = derived_problem(point, registry)
+            if problem:
+                registry.invalid.add(registered.id)
+                findings.append(registered.finding("data", point_index, "derived", message=(
+                    f"claim '{registered.id}' data[{point_index}]: {problem}")))
+    return findings
+
+
+def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
+    findings = []
+    for registered in registry.claims.values():
+        for index, other_id in enumerate(registered.claim.disagrees_with):
+            if registry.get(other_id) is None and other_id not in registry.unloadable:
+                findings.append(registered.finding("disagrees_with", index, message=(
+                    f"disagrees_with[{index}]: unknown claim '{other_id}'"
+                    f"{registry.hint(other_id)}")))
+        newer = registered.claim.superseded_by
+        if newer is not None and registry.get(newer) is None \
+                and newer not in registry.unloadable:
+            findings.append(registered.finding("superseded_by", message=(
+                f"superseded_by: unknown claim '{newer}'{registry.hint(newer)}")))
+    return findings
+
+
+def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
+                  vocabulary: Vocabulary) -> list[Finding]:
+    claim = registered.claim
+    source = registry.sources.get(registered.source_id)
+    if source is None:
+        return [registered.finding("source", "seed", message=(
+            f"source.seed: unknown source '{registered.source_id}'"
+            f"{did_you_mean(registered.source_id, registry.sources)}; "
+            "it must name a source in seeds/"))]
+    if not source.document.quotable:
+        from .cells import verify_cells
+
+        return verify_cells(registered, source) + _cell_vocabulary(registered, vocabulary)
+    if claim.source.quote is None:
+        return [registered.finding("source", message=(
+            f"claim '{claim.id}': source.quote is missing; copy the passage of "
+            f"{source.text_path} that states the claim"))]
+    meaningful = len("".join(normalize(claim.source.quote).split()))
+    if meaningful < MIN_QUOTE_CHARACTERS:
+        return [registered.finding("source", "quote", message=(
+            f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
+            f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the claim"))]
+    spans = source.document.spans(claim.source.quote)
+    if not spans:
+        return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
+    span = spans[0]
+    if claim.source.page is not None:
+        pages = [source.document.page_at(start) for start, _ in spans]
+        if pages[0] is None:
+            return [registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: {source.text_path} has no pages; remove "
+                "'page:'"))]
+        if claim.source.page not in pages:
+            return [registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: the quote is on p. "
+                f"{', '.join(str(p) for p in dict.fromkeys(pages))} of {source.text_path}, "
+                f"not p. {claim.source.page}; set page: {pages[0]}"))]
+        span = spans[pages.index(claim.source.page)]
+    registered.page = source.document.page_at(span[0])
+    registered.evidence = {"page": registered.page} if registered.page else {}
+    registered.quote_line, registered.quote_col = source.text.line_col(span[0])
+    registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
+    if not any(point.derived is None for point in claim.data):  # no number proves it
+        weak = weak_quote_problem(claim.source.quote, claim.text)
+        if weak:
+            return [registered.finding("source", "quote", message=f"claim '{claim.id}': {weak}")]
+    findings = _verify_numbers(registered, vocabulary)
+    return findings + _verify_periods(registered, source, registry.fiscal_year_ends)
+
+
+def _verify_periods(registered: RegisteredClaim, source: Source,
+                    registry_fiscal_ends: dict[str, str]) -> list[Finding]:
+    """Every data point's period is stated by the quote, its context passage or the as-of date."""
+    from .periods import as_of_states, period_stated
+
+    claim = registered.claim
+    text = claim.source.quote or ""
+    if claim.source.context is not None:
+        if source.text.find(claim.source.context) is None:
+            return [registered.finding("source", "context", message=(
+                f"claim '{claim.id}': source.context is not in {source.text_path}; copy the "
+                "passage verbatim"))]
+        text += "\n" + claim.source.context
+    text = normalize(text)
+    findings = []
+    from .periods import is_fiscal
+
+    for point_index, point in enumerate(claim.data):
+        if is_fiscal(point.period) and point.entity not in registry_fiscal_ends:
+            findings.append(registered.finding("data", point_index, "period", message=(
+                f"claim '{claim.id}' data[{point_index}].period: {point.period} is a fiscal "
+                f"period, but when does {point.entity}'s fiscal year end? add it to house.yaml "
+                f"fiscal_year_ends (e.g. '{point.entity}: 06-30')")))
+            continue
+        if point.derived is not None:
+            continue  # its inputs' periods are proven where they are declared
+        if period_stated(point.period, text, source.meta.date):
+            continue
+        if source.meta.as_of is not None and as_of_states(point.period, source.meta.as_of):
+            continue
+        findings.append(registered.finding("data", point_index, "period", message=(
+            f"claim '{claim.id}' data[{point_index}].period: {point.period} is not stated in the "
+            "quote" + (" or its context" if claim.source.context else "") + "; quote the "
+            "passage that names it as source.context (it is verified like the quote), or give "
+            "the source an as_of date")))
+    return findings
+
+
+def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:
+    """Bind every number to its place in the quote and check what the quote says there."""
+    from .meaning import bind, order_problem, qualifier_at, written
+    from .vocabulary import cue_problem, meaning_of
+
+    aliases = vocabulary.aliases
+    claim = registered.claim
+    findings = []
+    quote = normalize(claim.source.quote or "")
+    numbers = numbers_in(quote)
+    bound: list[tuple[int, str, Binding]] = []
+    for point_index, point in enumerate(claim.data):
+        if point.derived is not None:
+            continue  # recomputed from its inputs (see verify_derived), not quoted
+        for field_name, number in point.numbers():
+            binding, problem = bind(quote, point, number, numbers, field_name)
+            if binding is None:
+                findings.append(registered.finding("data", point_index, field_name, message=(
+                    f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
+                continue
+            bound.append((point_index, field_name, binding))
+            digits = quote[binding.number.start:binding.number.end]
+            point.record_decimals(field_name, len(digits.partition(".")[2]))
+            meaning = meaning_of(point.metric, vocabulary.metrics)
+            if meaning is None:
+                if field_name != "high":
+                    findings.append(_unknown_metric(registered, point_index, point.metric,
+                                                    vocabulary.strict))
+            else:
+                problem = cue_problem(quote, binding.number.start, binding.number.end,
+                                      written(quote, binding.number), meaning) or (
+                    _currency_problem(point.unit) if meaning.money else None)
+                if problem:
+                    findings.append(registered.finding("data", point_index, "metric", message=(
+                        f"claim '{claim.id}' data[{point_index}].metric: {problem}")))
+            if point.value is None:
+                continue  # a range: its words belong to both ends
+            stated = qualifier_at(quote, binding.number)
+            if stated != point.qualifier:
+                findings.append(registered.finding("data", point_index, message=(
+                    f"claim '{claim.id}' data[{point_index}]: " + _qualifier_problem(
+                        point.qualifier, stated))))
+    for point_index, field_name, binding in bound:
+        chain_entities = [claim.data[i].entity for i, _, other in bound
+                          if other.chain and other.chain == binding.chain]
+        problem = order_problem(quote, claim.data[point_index].entity, binding, chain_entities,
+                                aliases)
+        if problem:
+            findings.append(registered.finding("data", point_index, field_name, message=(
+                f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
+    return findings
+
+
+def _cell_vocabulary(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:
+    """A value read from a cell has no words around it: its metric must still be known,
+    and money still needs its currency."""
+    from .vocabulary import meaning_of
+
+    findings = []
+    for point_index, point in enumerate(registered.claim.data):
+        meaning = meaning_of(point.metric, vocabulary.metrics)
+        if meaning is None:
+            findings.append(_unknown_metric(registered, point_index, point.metric,
+                                            vocabulary.strict))
+        elif meaning.money and (problem := _currency_problem(point.unit)):
+            findings.append(registered.finding("data", point_index, "unit", message=(
+                f"claim '{registered.id}' data[{point_index}].unit: {problem}")))
+    return findings
+
+
+def _currency_problem(unit: str) -> str | None:
+    from .units import UNITS
+
+    if UNITS[unit].currency is not None:
+        return None
+    return (f"an amount of money needs a unit with its currency (USD bn, RMB bn, EUR bn …), not "
+            f"'{unit}'; if the quote does not say which currency, the amount cannot be a data "
+            "point of this metric")
+
+
+def _unknown_metric(registered: RegisteredClaim, point_index: int, metric: str,
+                    strict: bool) -> Finding:
+    from .vocabulary import BUILT_IN
+
+    finding = registered.finding("data", point_index, "metric", message=(
+        f"claim '{registered.id}' data[{point_index}].metric: '{metric}' is not in the metric "
+        f"vocabulary{did_you_mean(metric, BUILT_IN)}; declare it in house.yaml metrics: with "
+        "its description, so check knows which words state it"))
+    return finding if strict else Finding(finding.path, finding.line, finding.col,
+                                          finding.message, "warning")
+
+
+def _qualifier_problem(declared: str | None, written: str | None) -> str:
+    if declared is None:
+        return (f"the quote qualifies the number ('{written}'); add qualifier: {written} so "
+                "readers see it too")
+    if written is None:
+        return (f"qualifier: {declared} is not written at the number in the quote; remove it "
+                "or quote the words that say it")
+    return f"qualifier: {declared}, but the quote says '{written}' at the number"
+
+
+def _quote_not_found(source: Source, claim: Claim) -> str:
+    assert claim.source.quote is not None
+    offset, passage = source.text.closest(claim.source.quote)
+    line, col = source.text.line_col(offset)
+    page = source.document.page_at(offset)
+    where = f"p. {page} of {source.text_path}" if page else f"{source.text_path}:{line}:{col}"
+    wanted = normalize(claim.source.quote)
+    start = source.text.normalized.find(passage)
+    extended = source.text.normalized[start:start + len(wanted) + 40] if start >= 0 else passage
+    mine, theirs = word_difference(wanted, extended)
+    if not mine and not theirs:  # no word differs: fall back to the characters
+        at = first_difference(wanted, passage)
+        mine, theirs = wanted[at:at + 12], passage[at:at + 12]
+    from ..sources.documents import extractor_of
+
+    extractor = extractor_of(source.document.path)
+    upgrade = (f"; the text is {extractor}'s extraction of the file: if this quote verified "
+               f"before that library was upgraded, the extraction changed, not the source "
+               f"(`sectornotes find` shows the text as it is read now)" if extractor else "")
+    return (
+        f"claim '{claim.id}': quote not found in {source.text_path}; closest passage at "
+        f"{where}: \"{_shorten(passage)}\" (quote has \"{mine}\", "
+        f"source has \"{theirs}\"); copy the passage verbatim{upgrade}"
+    )
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _conflicts(registry: ClaimRegistry) -> list[Finding]:
+    seen: dict[tuple, tuple[RegisteredClaim, int]] = {}
+    findings = []
+    for registered in registry.claims.values():
+        for point_index, point in enumerate(registered.claim.data):
+            key = (point.metric, point.entity.casefold().strip(), point.period)
+            if key not in seen:
+                seen[key] = (registered, point_index)
+                continue
+            other, other_index = seen[key]
+            other_point = other.claim.data[other_index]
+            if other.id in registered.claim.disagrees_with or \
+                    registered.id in other.claim.disagrees_with:
+                continue  # an acknowledged disagreement between sources
+            if (other_point.value, other_point.low, other_point.high, other_point.unit) == (
+                point.value, point.low, point.high, point.unit
+            ):
+                continue
+            line, col = other.document.position(("claims", other.index, "data", other_index))
+            registry.invalid.update((registered.id, other.id))
+            findings.append(registered.finding("data", point_index, message=(
+                f"conflict: claim '{registered.id}' states {point.metric} of {point.entity} "
+                f"for {point.period} as {point.stated()}, but claim '{other.id}' "
+                f"({other.document.path}:{line}:{col}) states {other_point.stated()}; "
+                "correct one, or make the metric, entity or period more specific")))
+    return findings
