@@ -17,13 +17,14 @@ from ..findings import Finding, did_you_mean
 from ..inputs.project import Project
 from ..inputs.schema import Claim, SeedFile, SourceMeta
 from ..inputs.yamlfile import FileProblem, YamlDocument
-from ..sources.documents import DOCUMENT_SUFFIXES, document_paths, load_document
+from ..sources.documents import document_paths, load_document
 from ..sources.quotes import (
     first_difference,
     normalize,
     weak_quote_problem,
     word_difference,
 )
+from ..sources.readers import document_suffixes
 from .numbers import numbers_in
 from .registry import ClaimRegistry, RegisteredClaim, Source
 
@@ -100,7 +101,7 @@ def _register_seed(project: Project, source_id: str, meta: SourceMeta,
                                 "one, or give the other its own id and .yaml"))
         return
     if not candidates:
-        suffixes = "|".join(s.lstrip(".") for s in DOCUMENT_SUFFIXES)
+        suffixes = "|".join(s.lstrip(".") for s in document_suffixes())
         findings.append(Finding(display, 1, 1, f"source document seeds/{source_id}.<{suffixes}> "
                                 "is missing; put the document beside this file"))
         return
