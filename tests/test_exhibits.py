@@ -35,7 +35,7 @@ def test_the_coverage_table_is_read_from_cells_and_series_and_derived_exactly():
 def test_the_performance_chart_plots_each_series_rebased_on_its_dates():
     model = load_project(REPO_ROOT)
     figure = model.figures["china-tech-vs-csi300"].spec
-    lines = performance_lines(figure, model.registry, "en")
+    lines = performance_lines(figure, model.registry.series, "en")
     rows = list(csv.DictReader(io.StringIO(performance_csv(lines).decode())))
     assert rows[0]["date"] == "2024-06-03" and rows[-1]["date"] == "2025-05-30"
     first_name = lines[0][0]

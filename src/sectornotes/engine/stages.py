@@ -1,10 +1,11 @@
-"""The build's stages: figures, source pages, note HTML, note PDFs.
+"""The build's stages: source pages, note HTML, note PDFs, RIXML (figures: figurestages.py).
 
 A stage sees only a `BuildContext` (engine.py) and returns one `Job` per
 output group: the outputs, the hashes of exactly what they read, and how to
 make them. The engine decides what is stale and runs it. Heavy libraries are
 imported inside the functions that need them, often in worker processes.
-A new kind of output is a new class here, added to `default_stages`.
+A new kind of output is a new stage: a class here added to `default_stages`, or
+a plugin's, registered through the `sectornotes.stages` entry point group (run.py).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SectornotesError
-from ..model.figures import figure_claim_ids, figure_rows
+from ..model.figures import figure_claim_ids
 from ..model.notes import cited_claim_ids, cited_series_points, embedded_figure_ids
 from ..render import outputs
 from .engine import BuildContext, Job, Offload, Produced
-from .state import hash_file, hash_json, sha256_bytes, tool_inputs
+from .figurestages import FigureStage, HistoryChartStage, figure_outputs, history_charts, stems
+from .state import hash_json, sha256_bytes, tool_inputs
 
 if TYPE_CHECKING:
     from ..loaded.project import LoadedProject
-    from ..model.figures import LoadedFigure
     from ..render.html import Rendered
     from ..render.pdf import PdfAttachment
     from .engine import Stage
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 NOTE_TEMPLATES = ["note.html", "note.css"]
 NOTE_HOUSE_KEYS = ("firm", "analysts", "disclaimer", "certification", "risk_statement",
                    "ratings", "fonts")
-FIGURE_HOUSE_KEYS = ("palette", "fonts", "chart_type")
 SOURCE_TEMPLATES = ["source.html", "source.css"]
 
 
@@ -40,208 +40,11 @@ def default_stages() -> list[Stage]:
             NoteStage("pdf"), RixmlStage()]
 
 
-def _figure_worker(figure_id: str, spec: Any, rows: list[dict[str, Any]], house: Any,
-                   figures_dir: str) -> tuple[bytes | None, bytes]:
-    from ..render.charts import ChartStyle, build_figure
-
-    style = ChartStyle.from_house(house, spec.language)
-    output = build_figure(figure_id, spec, rows, style, Path(figures_dir))
-    return output.svg, output.csv
-
-
 def render_pdf_worker(html: str, base_dir: str, root: str, attachments: list[PdfAttachment],
                 created: Any) -> tuple[bytes, list[str], list[str]]:
     from ..render.pdf import render_pdf
 
     return render_pdf(html, Path(base_dir), Path(root), attachments, created)
-
-
-def _stems(files: list[Path]) -> set[str]:
-    return {path.stem for path in files}
-
-
-class FigureStage:
-    """build/figures/<id>.svg and build/data/<id>.csv."""
-
-    name = "figures"
-
-    def plan(self, context: BuildContext) -> list[Job]:
-        model = context.model
-        wanted = ({f for n in context.notes.values() for f in embedded_figure_ids(n.spec)}
-                  if context.targets else set(model.figures))
-        return [self._job(context, figure_id, model.figures[figure_id])
-                for figure_id in sorted(wanted) if figure_id in model.figures]
-
-    def live_outputs(self, model: LoadedProject) -> set[str]:
-        live = set()
-        for figure_id in _stems(model.project.figure_files()):
-            loaded = model.figures.get(figure_id)
-            live |= set(_figure_outputs(figure_id, loaded))
-        return live
-
-    def _job(self, context: BuildContext, figure_id: str, loaded: LoadedFigure) -> Job:
-        job = Job(_figure_outputs(figure_id, loaded))
-        registry = context.model.registry
-        claim_ids = figure_claim_ids(loaded.spec, registry)
-        if context.model.errors_in(loaded.path):
-            job.blocked = f"{loaded.path} fails check"
-            return job
-        bad = [c for c in claim_ids if c in registry.invalid]
-        if bad:
-            job.blocked = f"it plots claim {bad[0]}, which fails check"
-            return job
-        job.inputs = {f"figure:{figure_id}": hash_json(loaded.spec.model_dump(mode="json")),
-                      **context.house_inputs(FIGURE_HOUSE_KEYS), **tool_inputs(),
-                      **context.claim_inputs(claim_ids)}
-        if loaded.spec.kind != "table":  # a table is data, drawn by the note's template
-            job.inputs.update(context.environment_inputs("chart", loaded.spec.language))
-        if loaded.spec.kind in ("performance", "coverage"):
-            return _exhibit_job(context, figure_id, loaded, job)
-        if loaded.spec.python:
-            file_name = loaded.spec.python.partition(":")[0]
-            job.inputs[f"python:{file_name}"] = hash_file(
-                context.project.figures_dir / file_name) or ""
-
-        def run() -> Offload:
-            args = (figure_id, loaded.spec, figure_rows(loaded.spec, registry),
-                    context.model.house, str(context.project.figures_dir))
-            return Offload(_figure_worker, args, finish)
-
-        def finish(value: tuple[bytes | None, bytes]) -> Produced:
-            svg, csv = value
-            contents = {outputs.figure_csv(figure_id): csv}
-            if svg is not None:
-                contents[outputs.figure_svg(figure_id)] = svg
-            return Produced(contents)
-
-        job.run = run
-        return job
-
-
-def history_charts(model: LoadedProject, note_id: str) -> dict[str, dict[str, Any]]:
-    """A note's price-and-rating charts by chart id, as `disclosures.chart_data` gives them."""
-    from ..compliance.coverage import note_subjects
-    from ..render.disclosures import chart_data
-
-    charts = {}
-    for subject in note_subjects(model.notes[note_id].spec):
-        data = chart_data(model, note_id, subject)
-        if data is not None:
-            charts[data["id"]] = data
-    return charts
-
-
-class HistoryChartStage:
-    """build/figures/history-<note>-<subject>.svg: each subject's price-and-rating chart."""
-
-    name = "rating history charts"
-
-    def plan(self, context: BuildContext) -> list[Job]:
-        jobs = []
-        for note_id in sorted(context.notes):
-            if context.model.errors_in(context.notes[note_id].path):
-                continue
-            for chart in history_charts(context.model, note_id).values():
-                jobs.append(self._job(context, chart))
-        return jobs
-
-    def live_outputs(self, model: LoadedProject) -> set[str]:
-        return {outputs.figure_svg(chart_id) for note_id in model.notes
-                for chart_id in history_charts(model, note_id)}
-
-    def _job(self, context: BuildContext, chart: dict[str, Any]) -> Job:
-        import datetime as dt
-
-        model = context.model
-        assert model.house is not None
-        job = Job([outputs.figure_svg(chart["id"])])
-        job.inputs = {f"chart:{chart['id']}": hash_json(chart),
-                      **context.house_inputs(FIGURE_HOUSE_KEYS + ("ratings",)), **tool_inputs(),
-                      **context.environment_inputs("chart", chart["language"])}
-        start, end = (dt.date.fromisoformat(chart[k]) for k in ("start", "end"))
-        language = chart["language"]
-
-        def points(entry: dict[str, Any] | None) -> list[tuple[Any, float]]:
-            return [] if entry is None else model.series[entry["id"]].between(start, end)
-
-        events = [(dt.date.fromisoformat(event["date"]),
-                   change_label(model, event["scale"], event["rating"], event["target"], language))
-                  for event in chart["events"]]
-
-        def run() -> Offload:
-            lines = [(chart["series"]["name"], points(chart["series"]))]
-            if chart["benchmark"]:
-                lines.append((chart["benchmark"]["name"], points(chart["benchmark"])))
-            return Offload(_performance_worker, (lines, events, model.house, language),
-                           lambda svg: Produced({job.outputs[0]: svg}))
-
-        job.run = run
-        return job
-
-
-def _exhibit_job(context: BuildContext, figure_id: str, loaded: LoadedFigure, job: Job) -> Job:
-    """A performance chart (drawn in a worker) or a coverage table (its CSV)."""
-    from ..model.exhibits import exhibit_series_ids, performance_window
-    from ..render.exhibits import coverage_csv, performance_csv, performance_lines
-
-    model, spec = context.model, loaded.spec
-    registry = model.registry
-    for series_id in exhibit_series_ids(spec):
-        job.inputs[f"series:{series_id}"] = registry.series[series_id].digest
-    if spec.kind == "coverage":
-        job.run = lambda: Produced({outputs.figure_csv(figure_id): coverage_csv(spec, registry)})
-        return job
-    events = [(event.date, event.label) for event in spec.events]
-    if spec.ratings_of:
-        start, end = performance_window(spec, registry)
-        events += rating_change_labels(model, spec.ratings_of, start, end, spec.language)
-    job.inputs["events"] = hash_json([(d.isoformat(), label) for d, label in events])
-
-    def run() -> Offload:
-        lines = performance_lines(spec, registry, spec.language)
-
-        def finish(svg: bytes) -> Produced:
-            return Produced({outputs.figure_svg(figure_id): svg,
-                             outputs.figure_csv(figure_id): performance_csv(lines)})
-
-        return Offload(_performance_worker, (lines, events, model.house, spec.language), finish)
-
-    job.run = run
-    return job
-
-
-def _performance_worker(lines: list[tuple[str, list[tuple[Any, float]]]],
-                        events: list[tuple[Any, str]], house: Any, language: str) -> bytes:
-    from ..render.charts import ChartStyle, draw_performance
-
-    return draw_performance(lines, events, ChartStyle.from_house(house, language), language)
-
-
-def rating_change_labels(model: LoadedProject, subject_id: str, start: Any, end: Any,
-                         language: str) -> list[tuple[Any, str]]:
-    """(date, label) of each change of a subject's rating or target in the project's notes."""
-    from ..compliance.coverage import rating_changes
-
-    notes = {note_id: loaded.spec for note_id, loaded in model.notes.items()}
-    return [(change.date, change_label(model, change.subject.kind, change.subject.rating,
-                                       change.subject.target.value if change.subject.target
-                                       else None, language))
-            for change in rating_changes(notes, subject_id) if start <= change.date <= end]
-
-
-def change_label(model: LoadedProject, scale: str, rating: str, target: float | None,
-                 language: str) -> str:
-    """What a chart writes at a rating change: the rating, and the target if any."""
-    from ..language.i18n import rating_label
-
-    assert model.house is not None
-    label = rating_label(model.house, scale, rating, language) or rating
-    return label if target is None else f"{label} {target:g}"
-
-
-def _figure_outputs(figure_id: str, loaded: LoadedFigure | None) -> list[str]:
-    table = loaded is not None and loaded.spec.kind in ("table", "coverage")
-    return ([] if table else [outputs.figure_svg(figure_id)]) + [outputs.figure_csv(figure_id)]
 
 
 class SourceStage:
@@ -262,8 +65,8 @@ class SourceStage:
             [self._series_job(context, series_id) for series_id in sorted(series)]
 
     def live_outputs(self, model: LoadedProject) -> set[str]:
-        return {outputs.source_page(s) for s in _stems(model.project.seed_files()) |
-                _stems(model.project.series_files())}
+        return {outputs.source_page(s) for s in stems(model.project.seed_files()) |
+                stems(model.project.series_files())}
 
     def _series_job(self, context: BuildContext, series_id: str) -> Job:
         series = context.model.registry.series[series_id]
@@ -316,7 +119,7 @@ class NoteStage:
         return [self._job(context, note_id) for note_id in sorted(context.notes)]
 
     def live_outputs(self, model: LoadedProject) -> set[str]:
-        return {outputs.note_output(n, self.fmt) for n in _stems(model.project.note_files())}
+        return {outputs.note_output(n, self.fmt) for n in stems(model.project.note_files())}
 
     def _job(self, context: BuildContext, note_id: str) -> Job:
         output = outputs.note_output(note_id, self.fmt)
@@ -362,7 +165,7 @@ class RixmlStage:
         return [self._job(context, note_id) for note_id in sorted(context.notes)]
 
     def live_outputs(self, model: LoadedProject) -> set[str]:
-        return {outputs.note_rixml(n) for n in _stems(model.project.note_files())}
+        return {outputs.note_rixml(n) for n in stems(model.project.note_files())}
 
     def _job(self, context: BuildContext, note_id: str) -> Job:
         pdf = outputs.note_pdf(note_id)
@@ -398,7 +201,7 @@ def _note_blocked(context: BuildContext, note_id: str) -> str | None:
         return f"it cites claim {bad[0]}, which fails check"
     for figure_id in embedded_figure_ids(loaded.spec):
         figure = context.model.figures.get(figure_id)
-        if any(o in context.failed for o in _figure_outputs(figure_id, figure)):
+        if any(o in context.failed for o in figure_outputs(figure_id, figure)):
             return f"figure {figure_id} failed"
     for chart_id in history_charts(context.model, note_id):
         if outputs.figure_svg(chart_id) in context.failed:
@@ -430,7 +233,7 @@ def _figure_output_inputs(context: BuildContext, note_id: str) -> dict[str, str]
     """The built figures a PDF embeds: a changed chart means a changed PDF."""
     inputs = {}
     for figure_id in embedded_figure_ids(context.notes[note_id].spec):
-        for output in _figure_outputs(figure_id, context.model.figures.get(figure_id)):
+        for output in figure_outputs(figure_id, context.model.figures.get(figure_id)):
             name = output.rsplit("/", 1)[-1]
             inputs[f"figure-output:{name}"] = context.output_hash(output)
     for chart_id in history_charts(context.model, note_id):

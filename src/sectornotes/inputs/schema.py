@@ -19,6 +19,7 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -46,6 +47,15 @@ _PATTERN_HELP = {
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
+
+
+def registered_names(builtins: tuple[str, ...]) -> WithJsonSchema:
+    """The JSON Schema of an extension's name (a figure kind, a regime): the built-ins
+    offered to editors, any kebab-case name accepted, since plugins register more. The
+    model takes any name; `check` looks it up in its registry (with its place and a
+    'did you mean')."""
+    return WithJsonSchema({"anyOf": [{"enum": list(builtins)},
+                                     {"type": "string", "pattern": KEBAB}]})
 Text = Annotated[str, Field(min_length=1)]
 SingleLine = Annotated[str, Field(min_length=1, pattern=SINGLE_LINE)]
 Unit = Literal[UNIT_NAMES]  # type: ignore[valid-type]
@@ -266,7 +276,9 @@ class SeedFile(Strict):
 
 # ---------------------------------------------------------------- house.yaml
 
-Regime = Literal["finra", "mar", "csrc"]
+# compliance/regime.py
+Regime = Annotated[str, Field(min_length=1, max_length=80),
+                   registered_names(("finra", "mar", "csrc"))]
 
 
 class Localized(Strict):
@@ -400,8 +412,10 @@ class House(Strict):
 
 # ---------------------------------------------------------------- figures
 
-ChartKind = Literal["bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table",
-                    "performance", "coverage"]
+CLAIM_KINDS = ("bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table")
+# model/figurekinds.py
+ChartKind = Annotated[str, Field(min_length=1, max_length=80),
+                      registered_names((*CLAIM_KINDS, "performance", "coverage"))]
 Column = Literal["entity", "period", "metric", "claim_id"]
 
 
@@ -524,7 +538,8 @@ class Figure(Strict):
             if not self.rows:
                 raise ValueError("a coverage table lists its companies in 'rows'")
             return self
-        if not self.claims and self.query is None and self.python is None:
+        if self.kind in CLAIM_KINDS and not self.claims and self.query is None and \
+                self.python is None:
             raise ValueError("give 'claims', a 'query' or a 'python' function")
         return self
 

@@ -8,17 +8,22 @@ and tables are in `render.exhibits`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
+from .figurekinds import FigureKind
 
 if TYPE_CHECKING:
+    from ..inputs.loading import Loaded
+    from ..inputs.project import Project
     from ..inputs.schema import CoverageRow, DataPoint, Figure
     from ..inputs.yamlfile import YamlDocument
     from ..proof.registry import ClaimRegistry
+    from ..sources.series import Series
 
 
-def exhibit_claim_ids(figure: Figure) -> list[str]:
+def exhibit_claim_ids(figure: Figure, registry: ClaimRegistry | None = None) -> list[str]:
     """The claims a performance chart or coverage table shows (each gets an endnote)."""
     ids = [event.claim for event in figure.events if event.claim]
     for row in figure.rows:
@@ -32,9 +37,10 @@ def exhibit_series_ids(figure: Figure) -> list[str]:
                                                  if r.price_series)]))
 
 
-def check_exhibit(figure: Figure, document: YamlDocument, registry: ClaimRegistry
+def check_exhibit(loaded: Loaded[Figure], registry: ClaimRegistry, project: Project
                   ) -> list[Finding]:
     """Series, dates, claims and units of a performance chart or a coverage table."""
+    figure, document = loaded.spec, loaded.document
     findings = []
     for index, series_id in enumerate(figure.plot):
         if series_id not in registry.series:
@@ -46,7 +52,7 @@ def check_exhibit(figure: Figure, document: YamlDocument, registry: ClaimRegistr
             findings.append(registry.unknown_claim(document, ("events", index, "claim"),
                                                    f"events[{index}].claim", event.claim))
     if figure.kind == "performance" and not findings:
-        start, end = performance_window(figure, registry)
+        start, end = performance_window(figure, registry.series)
         if start >= end:
             findings.append(document.finding(("start",), (
                 f"start: {start} is not before the end of the chart ({end})")))
@@ -111,9 +117,20 @@ def exhibit_point(registry: ClaimRegistry, claim_id: str | None) -> DataPoint | 
     return data[0] if data else None
 
 
-def performance_window(figure: Figure, registry: ClaimRegistry) -> tuple[dt.date, dt.date]:
+def performance_window(figure: Figure, series: Mapping[str, Series]
+                       ) -> tuple[dt.date, dt.date]:
     """The chart's dates: given, else the year to the last date all series share."""
-    ends = [registry.series[s].points[-1][0] for s in figure.plot if s in registry.series]
+    ends = [series[s].points[-1][0] for s in figure.plot if s in series]
     end = figure.end or (min(ends) if ends else dt.date.today())
     start = figure.start or dt.date(end.year - 1, end.month, min(end.day, 28))
     return start, end
+
+
+FIGURE_KINDS = (
+    FigureKind("performance", "sectornotes.render.exhibits:draw_performance_figure",
+               check=check_exhibit, claim_ids=exhibit_claim_ids,
+               series_ids=exhibit_series_ids, events=True),
+    FigureKind("coverage", "sectornotes.render.exhibits:draw_coverage_figure", outputs=("csv",),
+               check=check_exhibit, claim_ids=exhibit_claim_ids,
+               series_ids=exhibit_series_ids, worker=False),
+)

@@ -1,12 +1,15 @@
 """Figure specs: loading, selecting the data points they plot, and checking them.
 
-Nothing here imports pandas or matplotlib; drawing lives in `charts.py`.
+The figure kinds drawn from claims (bar, grouped-bar, hbar, stacked-bar, line,
+range-bar, and the table) are declared here and registered in figurekinds.py like
+any other. Nothing here imports pandas or matplotlib; drawing lives in `charts.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from ..findings import Finding, did_you_mean
 from ..inputs.loading import Loaded, load_folder
@@ -15,6 +18,7 @@ from ..inputs.schema import DataPoint, Figure
 from ..proof.periods import is_fiscal
 from ..proof.registry import ClaimRegistry, RegisteredClaim
 from ..proof.units import UNITS
+from .figurekinds import FigureKind, figure_kind, unknown_kind
 
 LoadedFigure = Loaded[Figure]
 
@@ -132,40 +136,57 @@ def period_start(period: str, fiscal_year_end: str | None = None) -> dt.date:
 
 
 def figure_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
-    """Ids of the claims whose numbers the figure shows, without repeats."""
-    if figure.kind in ("performance", "coverage"):
-        from .exhibits import exhibit_claim_ids
+    """Ids of the claims whose numbers the figure shows, without repeats (as its kind
+    says; none for a kind not registered, which check reports)."""
+    kind = figure_kind(figure.kind)
+    if kind is None:
+        return []
+    if kind.claim_ids is not None:
+        return kind.claim_ids(figure, registry)
+    return plotted_claim_ids(figure, registry)
 
-        return exhibit_claim_ids(figure)
+
+def plotted_claim_ids(figure: Figure, registry: ClaimRegistry) -> list[str]:
+    """The claims of the data points a figure selects (a kind's default `claim_ids`)."""
     return list(dict.fromkeys(p.claim_id for p in filtered_points(figure, registry)))
 
 
 def check_figures(project: Project, figures: dict[str, LoadedFigure],
                   registry: ClaimRegistry) -> list[Finding]:
-    """Missing claims, empty selections, incompatible units, bad python references."""
+    """Each figure checked by its kind; an unregistered kind is one finding at `kind:`."""
     findings = []
     for loaded in figures.values():
-        figure, document = loaded.spec, loaded.document
-        if figure.kind in ("performance", "coverage"):
-            from .exhibits import check_exhibit
-
-            findings.extend(check_exhibit(figure, document, registry))
+        kind = figure_kind(loaded.spec.kind)
+        if kind is None:
+            findings.append(unknown_kind(loaded))
             continue
-        for index, claim_id in enumerate(figure.claims):
-            if registry.get(claim_id) is None:
-                findings.append(registry.unknown_claim(
-                    document, ("claims", index), f"claims[{index}]", claim_id,
-                    "; list claims with 'sectornotes claims'"))
-        points = filtered_points(figure, registry)
-        if figure.python is None and not points:
-            findings.append(document.finding(("query",) if figure.query else ("claims",),
-                                             "the figure selects no data points; the claims "
-                                             "it names carry no 'data', or the query matches "
-                                             "nothing"))
+        findings.extend(kind.check(loaded, registry, project))
+    return findings
+
+
+def check_claim_figure(loaded: LoadedFigure, registry: ClaimRegistry, project: Project,
+                       tabular: bool = False, trend: bool = False) -> list[Finding]:
+    """Missing claims, empty selections, incompatible units, bad python references; a
+    chart (not `tabular`) plots one kind of number per series; a `trend` (a line) needs
+    more than two points."""
+    figure, document = loaded.spec, loaded.document
+    findings = []
+    for index, claim_id in enumerate(figure.claims):
+        if registry.get(claim_id) is None:
+            findings.append(registry.unknown_claim(
+                document, ("claims", index), f"claims[{index}]", claim_id,
+                "; list claims with 'sectornotes claims'"))
+    points = filtered_points(figure, registry)
+    if figure.python is None and not points:
+        findings.append(document.finding(("query",) if figure.query else ("claims",),
+                                         "the figure selects no data points; the claims "
+                                         "it names carry no 'data', or the query matches "
+                                         "nothing"))
+    if not tabular:
         findings.extend(_unit_problems(loaded, points))
-        findings.extend(_integrity_problems(loaded, points))
-        if figure.python is not None:
-            findings.extend(_python_problems(project, loaded))
+        findings.extend(_integrity_problems(loaded, points, trend))
+    if figure.python is not None:
+        findings.extend(_python_problems(project, loaded))
     return findings
 
 
@@ -183,12 +204,11 @@ def period_length(period: str) -> str:
     return "month" if len(rest) == 2 else "day"
 
 
-def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Finding]:
+def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint],
+                        trend: bool) -> list[Finding]:
     """One series, one kind of number: no mixed period lengths or metrics unless explained;
     a line needs more than two points."""
     figure = loaded.spec
-    if figure.kind == "table":
-        return []
     series: dict[str, list[PlottedPoint]] = {}
     for plotted in points:
         key = str(_column_value(plotted, figure.series)) if figure.series else ""
@@ -210,7 +230,7 @@ def _integrity_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> lis
             findings.append(loaded.document.finding(("kind",), (
                 f"{label} mixes {' and '.join(mixed)}; split the figure, filter it, or say why "
                 "with allow_mixed: \"…\" (the caption then states it)")))
-        if figure.kind == "line" and len(members) == 2:
+        if trend and len(members) == 2:
             finding = loaded.document.finding(("kind",), (
                 f"{label} draws a line through two points, which suggests a trend the data do "
                 "not show; kind: bar compares two values honestly"))
@@ -223,8 +243,6 @@ def _unit_problems(loaded: LoadedFigure, points: list[PlottedPoint]) -> list[Fin
     figure = loaded.spec
     target = figure.unit or next(
         (step.convert for step in figure.transform if step.convert), None)
-    if figure.kind == "table":
-        return []
     if not points:
         return []
     reference = points[0]
@@ -256,3 +274,16 @@ def _python_problems(project: Project, loaded: LoadedFigure) -> list[Finding]:
             f"python: figures/{file_name} links outside the project; the build runs this "
             "code, so it must be a file of the project"))]
     return []
+
+
+_CHART = "sectornotes.render.charts:draw_claim_figure"
+# Drawn from the claims' data points: the charts, each drawn by matplotlib, and the
+# table, which is data (a CSV) the note's template lays out.
+FIGURE_KINDS = (
+    *(FigureKind(name, _CHART, check=check_claim_figure)
+      for name in ("bar", "grouped-bar", "hbar", "stacked-bar")),
+    FigureKind("line", _CHART, check=partial(check_claim_figure, trend=True)),
+    FigureKind("range-bar", _CHART, check=check_claim_figure),
+    FigureKind("table", _CHART, outputs=("csv",),
+               check=partial(check_claim_figure, tabular=True)),
+)

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -27,6 +27,9 @@ from ..inputs.schema import Figure  # noqa: E402
 from ..language.formatting import format_number, unit_label  # noqa: E402
 from ..proof.numbers import as_decimal  # noqa: E402
 from ..proof.units import UNITS  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..model.figurekinds import FigureInput
 
 COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "derived",
            "metric", "entity", "period", "label", "claim_id", "source_id", "decimals", "starts"]
@@ -172,10 +175,24 @@ def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartS
 
     Takes plain rows (see `figures.figure_rows`) so it can run in a worker process.
     """
+    from ..model.figurekinds import figure_kind
+
     frame = build_frame(figure_id, figure, rows, figures_dir)
     csv = _as_written(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    svg = None if figure.kind == "table" else draw_svg(figure, frame, style)
+    kind = figure_kind(figure.kind)
+    drawn = kind is not None and "svg" in kind.outputs
+    svg = draw_svg(figure, frame, style) if drawn else None
     return FigureOutput(svg, csv, frame)
+
+
+def draw_claim_figure(request: FigureInput) -> dict[str, bytes]:
+    """The drawing of the kinds plotted from claims (figures.FIGURE_KINDS): the CSV of
+    the data and, unless the kind is a table, the SVG chart."""
+    figure = request.figure
+    output = build_figure(request.figure_id, figure, request.rows,
+                          ChartStyle.from_house(request.house, figure.language),
+                          Path(request.figures_dir))
+    return {"csv": output.csv} if output.svg is None else {"svg": output.svg, "csv": output.csv}
 
 
 def _as_written(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +21,33 @@ from .csvsafe import safe_cell
 
 if TYPE_CHECKING:
     from ..inputs.schema import Figure
+    from ..model.figurekinds import FigureInput
     from ..proof.registry import ClaimRegistry
+    from ..sources.series import Series
 
 
-def performance_lines(figure: Figure, registry: ClaimRegistry, language: str
+def performance_lines(figure: Figure, series: Mapping[str, Series], language: str
                       ) -> list[tuple[str, list[tuple[dt.date, float]]]]:
     """(name, points) of each plotted series over the chart's window."""
-    start, end = performance_window(figure, registry)
-    return [(registry.series[s].name_in(language), registry.series[s].between(start, end))
-            for s in figure.plot]
+    start, end = performance_window(figure, series)
+    return [(series[s].name_in(language), series[s].between(start, end)) for s in figure.plot]
+
+
+def draw_performance_figure(request: FigureInput) -> dict[str, bytes]:
+    """The performance chart kind's drawing: the SVG and the rebased CSV."""
+    from .charts import ChartStyle, draw_performance
+
+    figure = request.figure
+    lines = performance_lines(figure, request.series, figure.language)
+    style = ChartStyle.from_house(request.house, figure.language)
+    return {"svg": draw_performance(lines, request.events, style, figure.language),
+            "csv": performance_csv(lines)}
+
+
+def draw_coverage_figure(request: FigureInput) -> dict[str, bytes]:
+    """The coverage table kind's output: its CSV (the note's template lays out the table)."""
+    assert request.registry is not None  # drawn in this process (worker=False)
+    return {"csv": coverage_csv(request.figure, request.registry)}
 
 
 def performance_csv(lines: list[tuple[str, list[tuple[dt.date, float]]]]) -> bytes:
