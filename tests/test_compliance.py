@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sectornotes.compliance.regimes import REGIMES
+from sectornotes.compliance.regime import registered_regimes
 from sectornotes.engine.run import build
 from sectornotes.inputs.project import Project
 from sectornotes.loaded.project import load_project
@@ -66,8 +66,8 @@ TARGET_ONLY = {("finra", "valuation"), ("mar", "sensitivity")}
 
 
 def test_every_element_of_every_regime_has_a_case():
-    declared = {(regime, element.id) for regime, elements in REGIMES.items()
-                for element in elements}
+    declared = {(regime, element.id) for regime, entry in registered_regimes().items()
+                for element in entry.elements}
     assert {(case[0], case[1]) for case in CASES} | TARGET_ONLY == declared
 
 

@@ -1,106 +1,27 @@
-"""Regimes as configuration: what FINRA 2241, MAR and the CSRC require of a note.
+"""Checking the regimes a note is published under, and the checks beside them.
 
-Each regime is a declared list of elements. `check` verifies every element for
-every note that is not a draft and reports each missing one at the place to
-fill it; `build` and `distribute` refuse such a note. docs/compliance.md lists
-the same table for readers.
+Each regime is a declared list of elements (regime.py: the registry; finra.py,
+mar.py, csrc.py: the built-ins). `check` verifies every element for every note
+that is not a draft and reports each missing one at the place to fill it; `build`
+and `distribute` refuse such a note. A regime no one registered is one finding
+where it is named. docs/compliance.md lists the same table for readers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..findings import Finding
+from ..findings import Finding, did_you_mean
 from .coverage import effective_disclosure, note_subjects, subject_scale
+from .regime import Element, Regime, RegimeContext, registered_regimes
+
+__all__ = ["RegimeContext", "check_regime_names", "check_regimes", "note_regimes"]
 
 if TYPE_CHECKING:
     from ..inputs.schema import Compliance, House
     from ..inputs.yamlfile import YamlDocument
     from ..model.notes import LoadedNote
     from ..sources.series import Series
-
-REGIME_NAMES = {"finra": "FINRA 2241", "mar": "MAR", "csrc": "CSRC"}
-
-
-@dataclass(frozen=True)
-class Element:
-    """One thing a regime requires of a published note, and where it is filled in.
-
-    `place` is where the element lives: 'note' (a key of the note), 'house' (a key of
-    house.yaml, dotted; '{scale}' stands for each rating scale the note uses),
-    'analysts' (a key of each signing analyst in house.yaml), 'compliance' (an entry
-    in force for each subject in compliance.yaml) or 'series' (a price series for each
-    subject). With `only_with_target`, it is required only when a subject has a target.
-    """
-
-    id: str
-    requirement: str
-    place: str
-    key: str = ""
-    only_with_target: bool = False
-
-
-_CERTIFICATION = Element("certification", "the analyst certification", "house", "certification")
-_BENCHMARK = Element("benchmark", "a named benchmark for each rating scale", "house",
-                     "ratings.benchmark.{scale}")
-_DISCLOSURES = Element("disclosures", "the firm's conflicts of interest for each subject "
-                       "(banking, holdings, market making)", "compliance")
-_COMPLETED = Element("completed", "the date and time the note was completed", "note",
-                     "completed")
-
-REGIMES: dict[str, tuple[Element, ...]] = {
-    "finra": (
-        Element("certification", "the analyst certification (Reg AC)", "house",
-                "certification"),
-        _BENCHMARK,
-        _DISCLOSURES,
-        Element("price-chart", "a price chart marking each rating change of each subject",
-                "series"),
-        Element("valuation", "the valuation method behind a target price", "note",
-                "valuation", only_with_target=True),
-        Element("risks", "the risks that may impede the rating or target", "note", "risks"),
-    ),
-    "mar": (
-        Element("competent-authority", "the producer's competent authority", "house",
-                "firm.competent_authority"),
-        _COMPLETED,
-        Element("update-frequency", "the planned frequency of updates", "note",
-                "update_frequency"),
-        Element("valuation", "a summary of the basis of valuation or method", "note",
-                "valuation"),
-        Element("risks", "the risks to the recommendation", "note", "risks"),
-        Element("sensitivity", "the sensitivity of the target to its key assumptions", "note",
-                "sensitivity", only_with_target=True),
-        _BENCHMARK,
-        _DISCLOSURES,
-    ),
-    "csrc": (
-        Element("licence", "the institution's licence statement and number", "house",
-                "firm.licence"),
-        Element("registration", "each analyst's registration number (执业证书编号)", "analysts",
-                "registration"),
-        Element("certification", "the analyst statement (分析师声明)", "house",
-                "certification"),
-        Element("risks", "risk warnings (风险提示)", "note", "risks"),
-        Element("recipient-notice", "a statement that receiving the note does not make the "
-                "recipient a client", "house", "recipient_notice"),
-        _COMPLETED,
-        _DISCLOSURES,
-    ),
-}
-
-
-@dataclass
-class RegimeContext:
-    """What the elements are checked against."""
-
-    house: House
-    house_document: YamlDocument | None
-    compliance: Compliance | None
-    compliance_document: YamlDocument | None
-    series: dict[str, Series]
-
 
 def note_regimes(loaded: LoadedNote, house: House) -> list[str]:
     """The regimes a note is published under: its own list, else the house's."""
@@ -109,23 +30,58 @@ def note_regimes(loaded: LoadedNote, house: House) -> list[str]:
 
 
 def check_regimes(loaded: LoadedNote, context: RegimeContext) -> list[Finding]:
-    """Every element missing from a non-draft note, each at the place to fill it."""
+    """Every element missing from a non-draft note, each at the place to fill it (a
+    regime not registered is reported by `check_regime_names`, once)."""
     if loaded.spec.status == "draft":
         return []
     findings: list[Finding] = []
-    for regime in note_regimes(loaded, context.house):
-        for element in REGIMES[regime]:
-            findings += _missing(regime, element, loaded, context)
+    known = registered_regimes()
+    for regime_id in note_regimes(loaded, context.house):
+        if regime_id in known:
+            for element in known[regime_id].elements:
+                findings += _missing(known[regime_id], element, loaded, context)
     return findings
 
 
-def _missing(regime: str, element: Element, loaded: LoadedNote,
+def check_regime_names(notes: dict[str, LoadedNote], house: House,
+                       house_document: YamlDocument | None) -> list[Finding]:
+    """Each regime named in house.yaml or a note is registered: one finding where it is
+    written, with a 'did you mean'."""
+    known = list(registered_regimes())
+
+    def message(index: int, name: str) -> str:
+        return (f"regimes[{index}]: '{name}' is not a regime (one of {', '.join(known)})"
+                f"{did_you_mean(name, known)}")
+
+    findings = []
+    for index, name in enumerate(house.regimes):
+        if name not in known:
+            findings.append(house_document.finding(("regimes", index), message(index, name))
+                            if house_document else Finding("house.yaml", 1, 1,
+                                                           message(index, name)))
+    for loaded in notes.values():
+        for index, name in enumerate(loaded.spec.regimes or ()):
+            if name not in known:
+                findings.append(loaded.document.finding(("regimes", index),
+                                                        message(index, name)))
+    return findings
+
+
+def regimes_of(regime_ids: list[str]) -> list[Regime]:
+    """The registered regimes among these ids, in order."""
+    known = registered_regimes()
+    return [known[r] for r in regime_ids if r in known]
+
+
+def _missing(regime: Regime, element: Element, loaded: LoadedNote,
              context: RegimeContext) -> list[Finding]:
     note = loaded.spec
     subjects = note_subjects(note)
     if element.only_with_target and not any(s.target for s in subjects):
         return []
-    requires = f"{REGIME_NAMES[regime]} requires {element.requirement}"
+    requires = f"{regime.name} requires {element.requirement}"
+    if element.check is not None:
+        return element.check(loaded, context, requires)
     if element.place == "note":
         if getattr(note, element.key):
             return []

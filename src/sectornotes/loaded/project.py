@@ -162,11 +162,13 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
         check_coverage_ratings,
         check_previous_ratings,
         check_rating_scales,
+        check_regime_names,
         check_regimes,
         check_subjects,
     )
 
     findings = check_rating_scales(house, house_document) + check_previous_ratings(notes)
+    findings += check_regime_names(notes, house, house_document)
     findings += check_coverage_ratings(figures, house)
     findings += check_coverage_agrees(notes, figures, registry)
     if compliance is not None and compliance_document is not None:

@@ -134,7 +134,7 @@ def _conflict_lines(firm: str, name: str, disclosure: dict[str, Any], language: 
 
 def disclosure_context(model: LoadedProject, note_id: str, language: str) -> dict[str, Any]:
     """The generated disclosures as the note template prints them."""
-    from ..compliance.regimes import REGIME_NAMES
+    from ..compliance.regimes import regimes_of
 
     house = model.house
     assert house is not None
@@ -180,10 +180,16 @@ def disclosure_context(model: LoadedProject, note_id: str, language: str) -> dic
             "count": row["count"], "share": format_number(row["share"], language, decimals=0),
             "banking": row["banking"],
             "banking_share": format_number(row["banking_share"], language, decimals=0)})
+    regimes = regimes_of(data["regimes"])
     return {
-        "regimes": data["regimes"], "csrc": "csrc" in data["regimes"],
-        "regime_names": text(language, "list_separator").join(
-            REGIME_NAMES[r] for r in data["regimes"]),
+        "regimes": data["regimes"],
+        # What the template prints by, as the regimes declare it (compliance/regime.py).
+        "csrc": any(r.report_label for r in regimes),
+        "first_dissemination": any(r.states_first_dissemination for r in regimes),
+        "certification_label": next((r.certification_label for r in regimes
+                                     if r.certification_label != "certification"),
+                                    "certification"),
+        "regime_names": text(language, "list_separator").join(r.name for r in regimes),
         "completed": format_moment(note.completed, language) if note.completed else None,
         "release": format_moment(note.release, language) if note.release else None,
         "subjects": subjects, "distribution": distribution,
