@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,16 +27,33 @@ if TYPE_CHECKING:
 
 
 def registered_stages() -> list[Stage]:
-    """The built-in stages, then one per `sectornotes.stages` entry point (a class or a
-    function returning a stage), in entry point name order."""
-    from importlib.metadata import entry_points
-
+    """The built-in stages, then one per `sectornotes.stages` entry point, in entry point
+    name order. An entry point names a class or a function returning a stage: an object
+    with a `name`, `plan(context) -> list[Job]` and `live_outputs(model) -> set[str]`
+    (engine.Stage), which may write any outputs under build/ but those of other stages.
+    A new output kind is such a stage: it runs after the built-ins, so it may read
+    their outputs (`context.output_hash` makes them its inputs)."""
+    from ..plugins import PluginError, load_plugins
     from .stages import default_stages
 
     stages = default_stages()
-    for entry in sorted(entry_points(group="sectornotes.stages"), key=lambda e: e.name):
-        stages.append(entry.load()())
+    for entry, make in load_plugins("sectornotes.stages", _callable, "a class or function"):
+        try:
+            stage = make()
+        except Exception as error:  # a plugin's own bug: name it, without its traceback
+            raise PluginError(f"{entry.describe()} failed to make its stage: "
+                              f"{type(error).__name__}: {error}") from None
+        if not (isinstance(getattr(stage, "name", None), str) and
+                callable(getattr(stage, "plan", None)) and
+                callable(getattr(stage, "live_outputs", None))):
+            raise PluginError(f"{entry.describe()} made {type(stage).__name__}, not a "
+                              "stage (a 'name', 'plan(context)' and 'live_outputs(model)')")
+        stages.append(stage)
     return stages
+
+
+def _callable(found: object) -> Callable[[], Stage] | None:
+    return found if callable(found) else None
 
 
 def build(project: Project, targets: tuple[str, ...] = (), jobs: int = 1, dry_run: bool = False,
@@ -93,6 +111,7 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
     full = (not targets and set(formats) == set(FORMATS) and all_stages
             and environment is None)
     fingerprint = project_fingerprint(project)  # before: an edit during the build is seen next time
+    fingerprint += _plugins_fingerprint()
     stamp = environment_stamp(state_path.parent)
     if full and not force and state.fingerprint == f"{fingerprint}:{stamp}" and \
             _outputs_intact(project, state):
@@ -112,6 +131,16 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
                                f"{error.strerror or error}; the next build writes it") from None
     save_state(state, state_path)
     return result
+
+
+def _plugins_fingerprint() -> str:
+    """'' without plugins (a state written before plugins existed stays valid), else the
+    digest of every entry point: adding or upgrading a plugin rebuilds."""
+    from .. import plugins
+    from .state import sha256_bytes
+
+    listed = plugins.fingerprint()
+    return f"+{sha256_bytes(listed.encode('utf-8'))[:16]}" if listed else ""
 
 
 def _manifest_intact(project: Project, state: State) -> bool:
