@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = 10
+SOURCES = 20
 
 
 def claim_id(index: int) -> str:

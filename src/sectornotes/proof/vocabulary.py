@@ -61,6 +61,9 @@ def meaning_of(metric: str, declared: dict[str, tuple[tuple[str, ...], bool]]
 _CLAUSE_END = re.compile(r"[,;，；。:：()（）]|\band\b|\bwhile\b|\bbut\b")
 _CUES = sorted(((cue, family) for family, cues in FAMILY_CUES.items() for cue in cues),
                key=lambda item: -len(item[0]))
+# Compiled once: nearest_cue runs for every bound number of every claim.
+_CUE_PATTERNS = [(cue, re.compile(rf"(?<![a-z]){re.escape(cue)}(?![a-z])" if cue.isascii()
+                                  else re.escape(cue)), family) for cue, family in _CUES]
 
 
 def clause_around(quote: str, start: int, end: int) -> tuple[int, int]:
@@ -78,9 +81,11 @@ def nearest_cue(quote: str, start: int, end: int) -> tuple[str, str] | None:
     folded = quote.casefold()
     best: tuple[int, str, str] | None = None
     taken: list[tuple[int, int]] = []
-    for cue, family in _CUES:
-        pattern = (rf"(?<![a-z]){re.escape(cue)}(?![a-z])" if cue.isascii() else re.escape(cue))
-        for match in re.finditer(pattern, folded[left:right]):
+    clause = folded[left:right]
+    for cue, pattern, family in _CUE_PATTERNS:
+        if cue not in clause:  # the pattern matches the cue itself: most cues are absent
+            continue
+        for match in pattern.finditer(clause):
             cue_start, cue_end = left + match.start(), left + match.end()
             if any(s <= cue_start < e for s, e in taken):
                 continue  # inside a longer cue already found
