@@ -1,0 +1,132 @@
+"""house.yaml: firm, analysts, disclaimers, rating scale, fonts and palette."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..lexicon import FAMILIES
+from .common import KebabId, Localized, Regime, SingleLine, Strict, Text, WebUrl
+
+
+class Analyst(Strict):
+    """An analyst who may sign notes."""
+
+    id: KebabId = Field(description="Id used by notes to name the analyst.")
+    name: SingleLine = Field(description="Name in English.")
+    name_zh: SingleLine | None = Field(None, description="Name in Chinese.")
+    registration: SingleLine | None = Field(None, description="Regulatory registration number "
+                                     "(CSRC: 执业证书编号).")
+    email: SingleLine | None = Field(None, description="Contact address.")
+    coverage: list[KebabId] = Field(default_factory=list, description="Sectors covered.")
+
+
+class Rating(Strict):
+    """One step of a rating scale, defined by relative return over the horizon."""
+
+    id: KebabId = Field(description="Id notes use, e.g. 'buy', 'outperform'.")
+    label: Localized = Field(description="Label shown on the cover.")
+    definition: Localized | None = Field(
+        None, description="Definition printed in the rating table; by default it is written "
+        "from the bounds, the horizon and the scale's benchmark, so it cannot contradict them. "
+        "A definition given here must state the same bounds and horizon.")
+    min_relative_return: float | None = Field(None, description="Lower bound, % vs benchmark.")
+    max_relative_return: float | None = Field(None, description="Upper bound, % vs benchmark.")
+
+
+class ScaleBenchmarks(Strict):
+    """The benchmark each rating scale is measured against."""
+
+    company: Localized | None = Field(None, description="Benchmark of company ratings, e.g. "
+                                      "'the main index of the stock's primary listing market'.")
+    sector: Localized | None = Field(None, description="Benchmark of sector ratings, e.g. "
+                                     "'the CSI 300 Index'.")
+
+
+class RatingScale(Strict):
+    """Company and sector rating scales."""
+
+    horizon_months: int = Field(ge=1, le=36, description="The one horizon, in months, over "
+                                "which every rating is measured.")
+    benchmark: ScaleBenchmarks | None = Field(
+        None, description="The named benchmark of each scale (FINRA and MAR require one).")
+    benchmarks: Localized | None = Field(None, description="More about benchmarks per market, "
+                                         "printed under the rating tables.")
+    company: list[Rating] = Field(description="Company ratings, best first.")
+    sector: list[Rating] = Field(description="Sector ratings, best first.")
+
+
+class Licence(Strict):
+    """The institution's securities licence (CSRC: 经营证券期货业务许可证)."""
+
+    number: SingleLine = Field(description="Licence number as the regulator issued it.")
+    statement: Localized = Field(description="The licence statement; '{number}' is replaced "
+                                 "by the number.")
+
+
+class Firm(Strict):
+    """The research house publishing the notes."""
+
+    name: Localized = Field(description="Firm name.")
+    sample_notice: Localized | None = Field(None, description="Statement that the house is "
+                                            "fictional (sample projects only).")
+    regulatory_statement: Localized | None = Field(None, description="Other regulatory "
+                                                   "statements.")
+    licence: Licence | None = Field(None, description="Securities licence (required by CSRC).")
+    competent_authority: Localized | None = Field(
+        None, description="The regulator supervising the producer (required by MAR), e.g. "
+        "'Authorised and regulated by the Financial Conduct Authority'.")
+    address: str | None = Field(None, description="Postal address.")
+    website: WebUrl | None = Field(None, description="Web address (http or https).")
+
+
+class MetricSpec(Strict):
+    """A metric of the project's vocabulary, beyond the built-in ones."""
+
+    description: Text = Field(description="What the metric measures, in a few words.")
+    families: list[Literal[FAMILIES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Families whose words the quote uses for it: yoy, qoq, "
+        "margin, share, pe, rank (none for a plain level or count).")
+    money: bool = Field(False, description="An amount of money: its unit must name a currency.")
+
+
+class ChartType(Strict):
+    """The type scale of charts, in points."""
+
+    base_size: float = Field(9.0, description="Axis labels and ticks.")
+    label_size: float = Field(7.5, description="Value labels on bars and points, legends.")
+
+
+class House(Strict):
+    """house.yaml: firm, analysts, disclaimers, rating scale, fonts and palette."""
+
+    firm: Firm = Field(description="The publishing firm.")
+    analysts: list[Analyst] = Field(description="Analysts who may sign notes.")
+    regimes: list[Regime] = Field(default_factory=list, description="The regimes notes are "
+                                  "published under: finra, mar, csrc (a note may override).")
+    disclaimer: Localized = Field(description="Legal disclaimer printed in every note.")
+    recipient_notice: Localized | None = Field(
+        None, description="That receiving a note does not make the recipient a client "
+        "(required by CSRC).")
+    certification: Localized | None = Field(
+        None, description="Analyst certification (Reg AC; 分析师声明).")
+    risk_statement: Localized | None = Field(None, description="General risk statement.")
+    ratings: RatingScale = Field(description="Rating scale definitions.")
+    fonts: dict[str, list[str]] = Field(default_factory=dict, description="Font stacks per language.")
+    palette: list[str] = Field(default_factory=list, description="Chart colours, hex.")
+    chart_type: ChartType = Field(default_factory=ChartType, description="Chart type scale.")
+    logo: str | None = Field(None, description="Path of a logo image inside the project.")
+    metrics: dict[KebabId, MetricSpec] = Field(
+        default_factory=dict, description="The project's own metrics (beyond the built-in "
+        "vocabulary), each with what it measures and the families of words that state it.")
+    fiscal_year_ends: dict[str, Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-[0-3]\d$")]] = Field(
+        default_factory=dict, description="When an entity's fiscal year ends (MM-DD), for its "
+        "FY periods: 'Microsoft: 06-30' makes FY2025 July 2024 to June 2025.")
+    freshness_days: int = Field(
+        90, ge=1, description="How old (in days before the note) a fact's source may be before "
+        "the note must say 'as of' when it cites it.")
+    entities: dict[str, list[str]] = Field(
+        default_factory=dict, description="Other names of an entity as sources write them "
+        "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
+        "find which number of a list is the entity's.")
