@@ -10,17 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
-from ..inputs.loading import Loaded, load_folder
 from ..inputs.project import Project
-from ..inputs.schema import DataPoint, Figure
 from ..proof.periods import is_fiscal
 from ..proof.registry import ClaimRegistry, RegisteredClaim
 from ..proof.units import UNITS
 from .figurekinds import FigureKind, figure_kind, unknown_kind
 
-LoadedFigure = Loaded[Figure]
+if TYPE_CHECKING:
+    # The schema (pydantic) loads only when a file is read: a no-op build never needs it.
+    from ..inputs.loading import Loaded
+    from ..inputs.schema import DataPoint, Figure
+
+    LoadedFigure = Loaded[Figure]
+
+
+def __getattr__(name: str) -> object:
+    # `LoadedFigure` stays importable (plugins annotate with it) without loading the schema early.
+    if name == "LoadedFigure":
+        from ..inputs.loading import Loaded
+        from ..inputs.schema import Figure
+
+        return Loaded[Figure]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,9 @@ class PlottedPoint:
 
 def load_figures(project: Project) -> tuple[dict[str, LoadedFigure], list[Finding]]:
     """Every figures/*.yaml, validated."""
+    from ..inputs.loading import load_folder
+    from ..inputs.schema import Figure
+
     return load_folder(project, project.figure_files(), Figure)
 
 

@@ -9,19 +9,36 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
-from ..inputs.loading import Loaded, load_folder
 from ..inputs.project import Project
-from ..inputs.schema import House, Note, SourceMeta
 from ..proof.registry import ClaimRegistry
 from .references import NOTE_VALUES, Reference, references_in, uncited_numbers
 
-LoadedNote = Loaded[Note]
+if TYPE_CHECKING:
+    # The schema (pydantic) loads only when a file is read: a no-op build never needs it.
+    from ..inputs.loading import Loaded
+    from ..inputs.schema import House, Note, SourceMeta
+
+    LoadedNote = Loaded[Note]
+
+
+def __getattr__(name: str) -> object:
+    # `LoadedNote` stays importable (plugins annotate with it) without loading the schema early.
+    if name == "LoadedNote":
+        from ..inputs.loading import Loaded
+        from ..inputs.schema import Note
+
+        return Loaded[Note]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_notes(project: Project) -> tuple[dict[str, LoadedNote], list[Finding]]:
     """Every notes/*.yaml, validated."""
+    from ..inputs.loading import load_folder
+    from ..inputs.schema import Note
+
     return load_folder(project, project.note_files(), Note)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import BaseLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -21,12 +21,16 @@ from ..inputs.schema import Figure, House
 from ..inputs.urls import safe_url
 from ..language.formatting import format_date, format_number, format_point, source_line
 from ..language.i18n import rating_definition, rating_label, rating_scale, strings, text
-from ..model.figures import LoadedFigure, figure_claim_ids, filtered_points
-from ..model.notes import LoadedNote, embedded_figure_ids
+from ..model.figures import figure_claim_ids, filtered_points
+from ..model.notes import embedded_figure_ids
 from ..proof.registry import ClaimRegistry, Source
 from ..sources.quotes import normalize
 from ..version import __version__
 from .markdown import Citations, render_markdown, split_series_key
+
+if TYPE_CHECKING:
+    from ..model.figures import LoadedFigure
+    from ..model.notes import LoadedNote
 
 
 class _RecordingLoader(BaseLoader):
