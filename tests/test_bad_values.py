@@ -14,6 +14,8 @@ from sectornotes.loaded.project import load_project
 
 from .conftest import edit_file, line_of
 
+pytestmark = pytest.mark.slow  # full builds
+
 SEED = "seeds/csc-deepseek-market-rhythm.yaml"
 CLAIM = "big4-csp-capex-q3-2024"  # cited by three notes and figures
 

@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from sectornotes.commands.cli import cli
@@ -42,6 +43,7 @@ def run_subprocess(*args, cwd):
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # one interpreter per command
 def test_user_errors_print_no_traceback(make_project):
     root = make_project({"seeds/capex-review.yaml": "source: [unclosed\n"})
     result = run_subprocess("check", cwd=root)
@@ -57,6 +59,7 @@ def test_outside_a_project(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # one interpreter per command
 def test_check_never_imports_heavy_libraries():
     code = textwrap.dedent("""\
         import sys

@@ -92,6 +92,7 @@ def test_removing_an_element_fails_check_at_the_place_to_fill_it(
     assert "tech-outlook-2025h2" in model.regime_gaps
 
 
+@pytest.mark.slow  # builds the project
 def test_a_note_that_misses_an_element_is_not_built(repo_project):
     drop_key(repo_project / NOTE, "update_frequency:")
     result = build(Project(repo_project), ("tech-outlook-2025h2",), formats=("html",))
@@ -250,6 +251,7 @@ def test_a_completion_time_without_its_offset_fails_check(repo_project):
 
 # ---------------------------------------------------------------- what the disclosures depend on
 
+@pytest.mark.slow  # builds twice
 def test_disclosures_rebuild_exactly_the_notes_whose_disclosures_change(repo_project):
     project = Project(repo_project)
     assert build(project, formats=("html",)).ok

@@ -9,8 +9,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from sectornotes.engine.run import build
 from sectornotes.inputs.project import Project
+
+pytestmark = pytest.mark.slow  # full builds and subprocesses
 
 
 def run_doctor(root, **env_changes) -> subprocess.CompletedProcess[str]:

@@ -18,6 +18,8 @@ from sectornotes.engine.environment import environment, installed_versions
 from sectornotes.engine.run import build
 from sectornotes.inputs.project import Project
 
+pytestmark = pytest.mark.slow  # full builds across environment changes
+
 SVG = "figures/big4-growth.svg"
 HTML = ("html/capex-note.html", "html/auto-note.html")
 PDFS = ("pdf/capex-note.pdf", "pdf/auto-note.pdf")

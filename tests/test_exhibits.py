@@ -16,6 +16,8 @@ from sectornotes.render.exhibits import coverage_csv, performance_csv, performan
 
 from .conftest import REPO_ROOT, edit_file
 
+pytestmark = pytest.mark.slow  # renders charts
+
 
 def test_the_coverage_table_is_read_from_cells_and_series_and_derived_exactly():
     model = load_project(REPO_ROOT)

@@ -91,6 +91,7 @@ def test_a_plugin_reader_reads_a_docx_source_and_its_quotes_are_checked(make_pro
 # ---------------------------------------------------------------- an output kind
 
 
+@pytest.mark.slow  # builds the project
 def test_a_plugin_stage_writes_a_new_output_kind(sample_project, installed):
     installed({"stages": {"text": "tests.plugins.text_output:PlainTextStage"}})
     result = build(Project(sample_project), formats=("html",))
@@ -105,6 +106,7 @@ def test_a_plugin_stage_writes_a_new_output_kind(sample_project, installed):
 # ---------------------------------------------------------------- a regime
 
 
+@pytest.mark.slow  # builds the project
 def test_a_plugin_regime_is_checked_with_positions(sample_project, installed):
     installed({"regimes": {"sfc": "tests.plugins.sfc_regime:REGIME"}})
     note = sample_project / "notes/capex-note.yaml"
@@ -132,6 +134,7 @@ def test_an_unregistered_regime_is_one_finding_where_it_is_named(sample_project,
 # ---------------------------------------------------------------- a figure kind
 
 
+@pytest.mark.slow  # builds the project
 def test_a_plugin_figure_kind_is_checked_and_drawn(sample_project, installed):
     installed({"figures": {"dot": "tests.plugins.dot_figure:KIND"}})
     figure = sample_project / "figures/big4-growth.yaml"
@@ -156,6 +159,7 @@ def test_an_unknown_figure_kind_names_the_registered_ones(sample_project, instal
                      "coverage, dot (did you mean 'dot'?)"]
 
 
+@pytest.mark.slow  # builds the project
 def test_a_figure_kind_drawing_the_wrong_outputs_fails_that_figure(sample_project, installed):
     installed({"figures": {"wrong": "tests.plugins.dot_figure:WRONG"}})
     edit_file(sample_project / "figures/big4-growth.yaml", "kind: bar", "kind: wrong-dot")

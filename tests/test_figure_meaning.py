@@ -13,6 +13,8 @@ from sectornotes.inputs.project import Project
 
 from .conftest import copy_repo_project
 
+pytestmark = pytest.mark.slow  # renders charts
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:

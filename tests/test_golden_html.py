@@ -32,6 +32,7 @@ def without_stylesheet(html: str, page: str) -> str:
     return replaced(html, css, f"/* templates/{name} */\n")
 
 
+@pytest.mark.slow  # builds the project
 @pytest.mark.parametrize("page", ["html/capex-note.html", "html/auto-note.html",
                                   "sources/capex-review.html"])
 def test_html_matches_golden(sample_project, page):

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import threading
 
+import pytest
 from click.testing import CliRunner
 
 from sectornotes.commands.cli import cli
@@ -18,6 +19,8 @@ from sectornotes.inputs.project import Project
 from .conftest import fill, small_disk
 from .test_delivery import attachment, mailbox, project, run  # noqa: F401 - fixtures
 from .test_distribute import Mailbox, running
+
+pytestmark = pytest.mark.slow  # real SMTP servers, full builds
 
 LEGACY_SCHEMA = (
     "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, note TEXT, build_sha256 TEXT, "

@@ -29,6 +29,8 @@ from sectornotes.render.html import render_source
 
 from .conftest import SEED_YAML, edit_file, replaced
 
+pytestmark = pytest.mark.slow  # real servers and sockets
+
 SECRETS = (b"state_version", b"client addresses", b"LEDGER-ROW", b"EXTRACT-CACHE", b"HIDDEN-PAGE",
            b"OUTSIDE-PDF", b"root:x:0:0", b"Traceback", b"Directory listing", b"<title>")
 

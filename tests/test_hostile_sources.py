@@ -423,6 +423,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_inflated(make_project):
                             "exhaust memory (a zip bomb), not a workbook")
 
 
+@pytest.mark.slow  # writes a large archive
 def test_a_bomb_spread_over_many_small_parts_is_refused_by_its_total(make_project):
     parts = {f"xl/media/part{i}.bin": b"\0" * (1024 * 1024) for i in range(110)}
     bomb = rezip(workbook(MODEL_ROWS), add=parts)
@@ -616,6 +617,7 @@ def test_chinese_lines_joined_across_a_long_run_of_spaces(sample_project):
     assert kept == "<p>资本" + " " * RUN + "AI</p>\n"
 
 
+@pytest.mark.slow  # builds the project
 def test_a_note_with_a_long_run_of_spaces_builds(sample_project):
     from sectornotes.engine.run import build
 
@@ -627,6 +629,7 @@ def test_a_note_with_a_long_run_of_spaces_builds(sample_project):
     assert "Big-4 capex" in page
 
 
+@pytest.mark.slow  # builds the project
 def test_prose_over_the_limit_is_refused_with_a_message(sample_project):
     from sectornotes.engine.run import build
     from sectornotes.render.markdown import MAX_PROSE_CHARACTERS, ProseTooLong, render_markdown
@@ -666,6 +669,7 @@ def test_short_and_alpha_hex_colours_are_colours(make_project):
     assert errors(root) == []
 
 
+@pytest.mark.slow  # draws every chart
 def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sample_files):
     root = make_project(sample_files)
     edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#1f3a5f"', '"navy-ish"'))

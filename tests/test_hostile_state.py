@@ -23,6 +23,8 @@ from sectornotes.inputs.project import Project
 
 from .conftest import fill, small_disk
 
+pytestmark = pytest.mark.slow  # full builds on forged build folders
+
 HTML = ("html",)
 
 

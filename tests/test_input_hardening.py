@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from click.testing import CliRunner
 
 from sectornotes.commands.cli import cli
@@ -13,6 +14,8 @@ from sectornotes.inputs.project import Project
 from sectornotes.loaded.project import load_project
 
 from .conftest import SEED_YAML, edit_file, replaced
+
+pytestmark = pytest.mark.slow  # full builds of hostile inputs
 
 CLIENTS = """\
 clients:

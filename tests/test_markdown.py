@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sectornotes.api import check
 from sectornotes.inputs.project import Project
 from sectornotes.language.formatting import format_quantity
@@ -57,6 +59,7 @@ def test_plain_text_for_emails(sample_project):
     assert text == "Capex grew 59.1%."
 
 
+@pytest.mark.slow  # builds the project
 def test_rating_labels_interpolate(sample_project):
     from sectornotes.engine.run import build
 

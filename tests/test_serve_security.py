@@ -11,6 +11,8 @@ from sectornotes.commands.serve import PreviewServer
 from sectornotes.engine.run import build
 from sectornotes.inputs.project import Project
 
+pytestmark = pytest.mark.slow  # real servers and sockets
+
 
 @pytest.fixture
 def served(sample_project):

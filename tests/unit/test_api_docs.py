@@ -48,6 +48,7 @@ def test_the_doc_has_examples_for_every_public_call():
         assert f"sectornotes.{name}" in text, name
 
 
+@pytest.mark.slow  # builds the project
 def test_api_examples_run_except_the_pdf(project_copy):
     run_examples([b for b in examples() if "render_note_pdf" not in b], project_copy)
     assert (project_copy / "build/html/media-deepseek-ai-shift.html").is_file()

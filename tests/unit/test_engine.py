@@ -20,6 +20,8 @@ from sectornotes.render import outputs
 
 from ..conftest import edit_file, output_hashes
 
+pytestmark = pytest.mark.slow  # full HTML builds on disk
+
 HTML_OUTPUTS = {
     "data/big4-growth.csv", "figures/big4-growth.svg", "sources/auto-outlook.html",
     "sources/capex-review.html", "html/auto-note.html", "html/capex-note.html", "manifest.json",

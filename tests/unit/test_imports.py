@@ -17,6 +17,8 @@ from sectornotes.lazy import HEAVY_MODULES, HEAVY_WRAPPERS
 
 from ..conftest import REPO_ROOT
 
+pytestmark = pytest.mark.slow  # one interpreter per command
+
 PACKAGE_DIR = Path(sectornotes.__file__).parent
 
 
