@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, localcontext
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..proof.numbers import as_decimal
@@ -21,6 +22,10 @@ from .languages import Language, name_in
 from .languages import language as language_of
 
 if TYPE_CHECKING:
+    from babel import Locale
+    from babel.dates import DateTimePattern
+    from babel.numbers import NumberPattern
+
     from ..inputs.schema import DataPoint
 
 
@@ -31,8 +36,6 @@ def format_number(value: float | Decimal, language: str = "en", unit: str | None
     With `decimals` (as the source writes the number) the precision is kept: 74.0 stays
     "74.0", and 58.86 USD bn in Chinese is 588.6 亿美元 (one decimal fewer for ×10).
     """
-    from babel.numbers import format_decimal
-
     spoken = _language(language)
     number = value if isinstance(value, Decimal) else as_decimal(value)
     factor = spoken.rescale.get(unit, Decimal(1)) if unit is not None else Decimal(1)
@@ -47,7 +50,7 @@ def format_number(value: float | Decimal, language: str = "en", unit: str | None
     # Babel quantizes in the current context: room for every digit, as str.format has.
     with localcontext() as context:
         context.prec = max(context.prec, number.adjusted() + places + 3)
-        formatted = format_decimal(number, format=pattern, locale=spoken.locale)
+        formatted = _number_pattern(pattern).apply(number, _locale(spoken.locale))
     if signed and number > 0:
         formatted = "+" + formatted
     return formatted
@@ -83,10 +86,8 @@ def unit_label(unit: str, language: str = "en") -> str:
 
 def format_date(date: dt.date, language: str = "en") -> str:
     """'5 Feb 2025' or '2025 年 2 月 5 日': the language's pattern, in its locale."""
-    from babel.dates import format_date as babel_date
-
     spoken = _language(language)
-    return babel_date(date, spoken.date_pattern, locale=spoken.locale)
+    return str(_date_pattern(spoken.date_pattern).apply(date, _locale(spoken.locale)))
 
 
 def source_line(sources: Iterable[Any], language: str = "en") -> str:
@@ -100,6 +101,28 @@ def source_line(sources: Iterable[Any], language: str = "en") -> str:
             name = spoken.citing.format(name=name, digest_of=digest_of)
         parts.append(f"{name}{spoken.comma}{format_date(meta.date, language)}")
     return spoken.source_prefix + spoken.semicolon.join(parts)
+
+
+# Parsed once: a page formats hundreds of numbers, and parsing costs more than applying.
+@cache
+def _locale(name: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(name)
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern)
+
+
+@cache
+def _date_pattern(pattern: str) -> DateTimePattern:
+    from babel.dates import parse_pattern
+
+    return parse_pattern(pattern)
 
 
 def _language(code: str) -> Language:

@@ -197,8 +197,10 @@ def _language_findings(registry: ClaimRegistry, figures: dict[str, LoadedFigure]
         if source_id in documents:  # a seed without claims is never shown in its language
             found.append(unknown_language(documents[source_id], ("source", "language"),
                                           source.meta.language))
-    for loaded in [*figures.values(), *notes.values()]:
-        found.append(unknown_language(loaded.document, ("language",), loaded.spec.language))
+    for figure in figures.values():
+        found.append(unknown_language(figure.document, ("language",), figure.spec.language))
+    for note in notes.values():
+        found.append(unknown_language(note.document, ("language",), note.spec.language))
     for index, client in enumerate(clients.clients if clients and clients_document else ()):
         assert clients_document is not None
         found.append(unknown_language(clients_document, ("clients", index, "language"),
