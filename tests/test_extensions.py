@@ -167,6 +167,30 @@ def test_a_figure_kind_drawing_the_wrong_outputs_fails_that_figure(sample_projec
     assert "figure kind 'wrong-dot'" in result.failed["figures/big4-growth.svg"]
 
 
+# ---------------------------------------------------------------- a language
+
+
+def test_a_plugin_language_writes_a_note_in_its_words_and_number_format(sample_project,
+                                                                        installed):
+    note = sample_project / "notes/capex-note.yaml"
+    edit_file(note, "language: en", "language: fr")
+    assert errors(sample_project) == [
+        f"notes/capex-note.yaml:{line_of(note, 'language:')}:11: error: language: 'fr' is not "
+        "a language (one of en, zh)"]
+    installed({"languages": {"fr": "tests.plugins.fr_language:LANGUAGE"}})
+    edit_file(sample_project / "figures/big4-growth.yaml", "kind: bar", "kind: bar\nlanguage: fr")
+    assert errors(sample_project) == []
+    result = build(Project(sample_project), ("capex-note",), formats=("html",))
+    assert result.ok, result.failed
+    html = (sample_project / "build/html/capex-note.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and '<body class="lang-fr' in html
+    assert "<h2>Points clés</h2>" in html and "Précédente : " in html
+    assert '"Page " counter(page) " sur " counter(pages)' in html
+    # Babel's French: a decimal comma, a narrow no-break space before %, month names.
+    assert "59,1\u202f%" in html and "58,86\u00a0Md$" in html and "5 mars 2025" in html
+    assert "Source : Example Securities, 5 février 2025" in html
+
+
 # ---------------------------------------------------------------- broken plugins
 
 
@@ -178,6 +202,9 @@ def test_a_figure_kind_drawing_the_wrong_outputs_fails_that_figure(sample_projec
      "is not a FigureKind or a sequence of FigureKinds"),
     ("regimes", "tests.plugins.sfc_regime:no_such_name",
      "cannot be loaded: AttributeError"),
+    ("languages", "tests.plugins.fr_language:STRINGS", "is not a Language"),
+    ("languages", "tests.plugins.fr_language:INCOMPLETE",
+     "): its strings lack "),  # how many, and one of them
 ])
 def test_a_broken_plugin_is_one_error_naming_its_entry_point(sample_project, installed, group,
                                                              value, says):

@@ -202,18 +202,18 @@ def check_rating_scales(house: House, document: YamlDocument | None) -> list[Fin
                 continue
             bounds = {abs(b) for b in (rating.min_relative_return, rating.max_relative_return)
                       if b is not None}
-            for language in ("en", "zh"):
-                written = getattr(rating.definition, language)
+            for variant in type(rating.definition).model_fields:  # each text it is written in
+                written = getattr(rating.definition, variant)
                 months = {int(m) for m in re.findall(r"(\d+)\s*(?:months?|个月)", written)}
                 if months - {house.ratings.horizon_months}:
-                    findings.append(Finding(*at(scale, index, "definition", language), (
+                    findings.append(Finding(*at(scale, index, "definition", variant), (
                         f"{label}: the definition says {sorted(months)[0]} months but the "
                         f"scale's horizon is {house.ratings.horizon_months} "
                         "(ratings.horizon_months); every rating has one horizon")))
                 percents = {abs(float(p)) for p in re.findall(r"[-+±]?(\d+(?:\.\d+)?)\s*%",
                                                               written)}
                 if percents - bounds:
-                    findings.append(Finding(*at(scale, index, "definition", language), (
+                    findings.append(Finding(*at(scale, index, "definition", variant), (
                         f"{label}: the definition states {sorted(percents - bounds)[0]:g}% but "
                         f"the rating's bounds are {sorted(bounds) or 'open'}; write the "
                         "bounds it has, or remove 'definition' to have it written for you")))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..inputs.project import Project
 from ..language.i18n import text
+from ..language.languages import languages
 from .compose import Letter, compose_letter, message_bytes, message_id_for
 from .plan import DistributionRefused, NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
@@ -185,8 +186,10 @@ def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date,
         plan = items[0].plan
         assert model.house is not None  # plan_note refused a project that fails check
         # The footer is English in every language (as ever), but a client's name may be
-        # Chinese: the CJK fonts come along so it is never set in boxes.
-        fonts = model.house.fonts.get("zh", [])
+        # written in another script (Chinese): the fonts of the languages with a script of
+        # their own come along, so it is never set in boxes.
+        fonts = list(dict.fromkeys(font for spoken in languages().values() if spoken.script
+                                   for font in model.house.fonts.get(spoken.code, [])))
         # MAR and FINRA ask when a note was first disseminated: the records know, and
         # for a note never sent before it is this run (recorded once a copy is sent).
         first = records.first_dissemination(plan.note_id) or _now_minutes()

@@ -29,8 +29,9 @@ from ..version import __version__
 
 # What shapes each kind of output, beyond the project's own files.
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pillow")
-CHART_LIBRARIES = ("matplotlib", "numpy", "pandas")
-HTML_LIBRARIES = ("jinja2", "markdown-it-py", "markupsafe")
+# babel: its CLDR data formats the numbers and dates charts and pages print.
+CHART_LIBRARIES = ("matplotlib", "numpy", "pandas", "babel")
+HTML_LIBRARIES = ("jinja2", "markdown-it-py", "markupsafe", "babel")
 PAGE_LIBRARIES = ("pypdfium2", "pillow")  # source pages: PDF pages drawn as images
 EXTRACTORS = ("pypdfium2", "trafilatura", "openpyxl")
 PDF_NATIVE = ("pango", "harfbuzz", "harfbuzz-subset", "fontconfig", "cairo")

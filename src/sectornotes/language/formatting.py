@@ -1,75 +1,65 @@
 """Numbers as a reader sees them: "$58.86bn", "59.1%", "3,344 万", "588.6 亿美元".
 
 Values are scaled with Decimal, so a formatted number is exactly the claimed
-number in another unit, never a rounded approximation.
+number in another unit, never a rounded approximation. Separators and month names
+come from Babel (CLDR) in the language's locale; the house decides the rest: the
+decimals the source wrote (CLDR's compact 万/亿 forms would round them), the units
+as each language writes them, and its date pattern. Babel is imported when a number
+or date is first formatted, never by `check` or a no-op build.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, localcontext
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from ..inputs.schema import DataPoint
 from ..proof.numbers import as_decimal
-from ..proof.units import UNITS
+from .i18n import text
+from .languages import Language, name_in
+from .languages import language as language_of
 
-# (prefix, suffix) per unit and language; scale changes noted in _RESCALE.
-_EN = {
-    "%": ("", "%"), "pp": ("", "pp"), "x": ("", "x"),
-    "USD": ("$", ""), "USD m": ("$", "m"), "USD bn": ("$", "bn"), "USD tn": ("$", "tn"),
-    "USD 100m": ("$", "bn"), "EUR bn": ("€", "bn"), "RMB": ("RMB", ""), "RMB m": ("RMB", "m"),
-    "RMB bn": ("RMB", "bn"), "RMB 100m": ("RMB", "bn"), "HKD": ("HK$", ""),
-    "HKD bn": ("HK$", "bn"),
-    "count": ("", ""), "k": ("", "k"), "m": ("", "m"), "bn": ("", "bn"),
-    "10k": ("", "m"), "100m": ("", "bn"), "rank": ("No. ", ""), "year": ("", ""),
-}
-_ZH = {
-    "%": ("", "%"), "pp": ("", " 个百分点"), "x": ("", " 倍"),
-    "USD": ("", " 美元"), "USD m": ("", " 万美元"), "USD bn": ("", " 亿美元"),
-    "USD tn": ("", " 万亿美元"), "USD 100m": ("", " 亿美元"), "EUR bn": ("", " 亿欧元"), "RMB": ("", " 元"),
-    "RMB m": ("", " 万元"), "RMB bn": ("", " 亿元"), "RMB 100m": ("", " 亿元"),
-    "HKD": ("", " 港元"), "HKD bn": ("", " 亿港元"),
-    "count": ("", ""), "k": ("", " 千"), "m": ("", " 万"), "bn": ("", " 亿"),
-    "10k": ("", " 万"), "100m": ("", " 亿"), "rank": ("第 ", " 名"), "year": ("", " 年"),
-}
-# Units shown in a different scale: value multiplied by the factor.
-_RESCALE = {
-    ("en", "RMB 100m"): Decimal("0.1"), ("en", "USD 100m"): Decimal("0.1"), ("en", "10k"): Decimal("0.01"),
-    ("en", "100m"): Decimal("0.1"),
-    ("zh", "USD bn"): Decimal(10), ("zh", "EUR bn"): Decimal(10), ("zh", "RMB bn"): Decimal(10),
-    ("zh", "bn"): Decimal(10), ("zh", "m"): Decimal(100), ("zh", "USD m"): Decimal(100),
-    ("zh", "RMB m"): Decimal(100), ("zh", "HKD bn"): Decimal(10),
-}
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.dates import DateTimePattern
+    from babel.numbers import NumberPattern
+
+    from ..inputs.schema import DataPoint
 
 
 def format_number(value: float | Decimal, language: str = "en", unit: str | None = None,
                   signed: bool = False, decimals: int | None = None) -> str:
-    """A bare number with thousands separators, scaled for the unit if needed.
+    """A bare number with the locale's separators, scaled for the unit if needed.
 
     With `decimals` (as the source writes the number) the precision is kept: 74.0 stays
     "74.0", and 58.86 USD bn in Chinese is 588.6 亿美元 (one decimal fewer for ×10).
     """
+    spoken = _language(language)
     number = value if isinstance(value, Decimal) else as_decimal(value)
-    factor = _RESCALE.get((language, unit), Decimal(1)) if unit is not None else Decimal(1)
+    factor = spoken.rescale.get(unit, Decimal(1)) if unit is not None else Decimal(1)
     number *= factor
     if decimals is not None:
         places = max(0, decimals - (factor.adjusted()))
-        text = f"{number:,.{places}f}"
-    else:
-        number = number.normalize()
-        text = f"{number:,f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    if unit == "year":
-        text = text.replace(",", "")
+    else:  # as many places as the number has, trailing zeros dropped
+        places = max(0, -int(number.normalize().as_tuple().exponent))
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    if unit == "year":  # 2025, never 2,025
+        pattern = pattern.replace("#,##", "")
+    # Babel quantizes in the current context: room for every digit, as str.format has.
+    with localcontext() as context:
+        context.prec = max(context.prec, number.adjusted() + places + 3)
+        formatted = _number_pattern(pattern).apply(number, _locale(spoken.locale))
     if signed and number > 0:
-        text = "+" + text
-    return text
+        formatted = "+" + formatted
+    return formatted
 
 
 def format_quantity(value: float, unit: str, language: str = "en",
                     decimals: int | None = None) -> str:
     """A number with its unit, in the note's language: '$58.86bn', '588.6 亿美元'."""
-    prefix, suffix = (_ZH if language == "zh" else _EN)[unit]
+    prefix, suffix = _language(language).units[unit]
     signed = unit == "pp"
     return f"{prefix}{format_number(value, language, unit, signed, decimals)}{suffix}"
 
@@ -80,11 +70,9 @@ def format_point(point: DataPoint, language: str = "en") -> str:
     if point.value is not None:
         quantity = format_quantity(point.value, point.unit, language, point.decimals("value"))
         if point.qualifier:
-            from .i18n import text
-
             return text(language, f"qualifier_{point.qualifier}") + quantity
         return quantity
-    prefix, suffix = (_ZH if language == "zh" else _EN)[point.unit]
+    prefix, suffix = _language(language).units[point.unit]
     low_value, high_value = point.bounds()
     low = format_number(low_value, language, point.unit, decimals=point.decimals("low"))
     high = format_number(high_value, language, point.unit, decimals=point.decimals("high"))
@@ -93,32 +81,50 @@ def format_point(point: DataPoint, language: str = "en") -> str:
 
 def unit_label(unit: str, language: str = "en") -> str:
     """An axis label for a unit: 'USD bn', '亿美元'."""
-    if language == "zh":
-        return _ZH[unit][1].strip() or UNITS[unit].description
-    return {"count": "", "rank": "rank", "year": "year", "10k": "m", "100m": "bn",
-            "RMB 100m": "RMB bn", "USD 100m": "USD bn"}.get(unit, unit)
+    return _language(language).unit_label(unit)
 
 
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+def format_date(date: dt.date, language: str = "en") -> str:
+    """'5 Feb 2025' or '2025 年 2 月 5 日': the language's pattern, in its locale."""
+    spoken = _language(language)
+    return str(_date_pattern(spoken.date_pattern).apply(date, _locale(spoken.locale)))
 
 
-def format_date(date, language: str = "en") -> str:
-    """'5 Feb 2025' or '2025 年 2 月 5 日'."""
-    if language == "zh":
-        return f"{date.year} 年 {date.month} 月 {date.day} 日"
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def source_line(sources, language: str = "en") -> str:
+def source_line(sources: Iterable[Any], language: str = "en") -> str:
     """'Source: CSC Securities, 5 Feb 2025; …' from source metadata, never typed by hand."""
+    spoken = _language(language)
     parts = []
     for meta in sources:
-        name = meta.publisher_in(language)
-        digest_of = meta.digest_of_in(language)
+        name = name_in(meta, "publisher", language)
+        digest_of = name_in(meta, "digest_of", language) if meta.digest_of else None
         if digest_of and meta.digest_of != meta.publisher:
-            name = (f"{name}，援引{digest_of}" if language == "zh" else f"{name}, citing {digest_of}")
-        separator = "，" if language == "zh" else ", "
-        parts.append(f"{name}{separator}{format_date(meta.date, language)}")
-    if language == "zh":
-        return "资料来源：" + "；".join(parts)
-    return "Source: " + "; ".join(parts)
+            name = spoken.citing.format(name=name, digest_of=digest_of)
+        parts.append(f"{name}{spoken.comma}{format_date(meta.date, language)}")
+    return spoken.source_prefix + spoken.semicolon.join(parts)
+
+
+# Parsed once: a page formats hundreds of numbers, and parsing costs more than applying.
+@cache
+def _locale(name: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(name)
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern)
+
+
+@cache
+def _date_pattern(pattern: str) -> DateTimePattern:
+    from babel.dates import parse_pattern
+
+    return parse_pattern(pattern)
+
+
+def _language(code: str) -> Language:
+    # The functions' parameter `language` (a code) shadows the registry's lookup.
+    return language_of(code)

@@ -130,6 +130,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     findings += client_findings
     if clients is not None and clients_document is not None:
         findings += check_clients(clients, clients_document, list(notes))
+    findings += _language_findings(registry, figures, notes, clients, clients_document)
     compliance, compliance_document, compliance_findings = load_compliance(project)
     findings += series_findings + compliance_findings
     regime_gaps: dict[str, list[Finding]] = {}
@@ -182,6 +183,29 @@ def _check_publishing(project: Project, house: House, house_document: YamlDocume
             regime_gaps[note_id] = gaps
         findings += gaps
     return findings
+
+
+def _language_findings(registry: ClaimRegistry, figures: dict[str, LoadedFigure],
+                       notes: dict[str, LoadedNote], clients: Clients | None,
+                       clients_document: YamlDocument | None) -> list[Finding]:
+    """Each `language:` names a registered language: one finding where it is written."""
+    from ..language.languages import unknown_language
+
+    found = []
+    documents = {r.source_id: r.document for r in reversed(list(registry.claims.values()))}
+    for source_id, source in registry.sources.items():
+        if source_id in documents:  # a seed without claims is never shown in its language
+            found.append(unknown_language(documents[source_id], ("source", "language"),
+                                          source.meta.language))
+    for figure in figures.values():
+        found.append(unknown_language(figure.document, ("language",), figure.spec.language))
+    for note in notes.values():
+        found.append(unknown_language(note.document, ("language",), note.spec.language))
+    for index, client in enumerate(clients.clients if clients and clients_document else ()):
+        assert clients_document is not None
+        found.append(unknown_language(clients_document, ("clients", index, "language"),
+                                      client.language))
+    return [finding for finding in found if finding is not None]
 
 
 def _fiscal_year_ends(house: House) -> dict[str, str]:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
 from ..inputs.project import Project
+from ..language.languages import language as language_of
+from ..language.languages import languages, name_in
 from ..proof.registry import ClaimRegistry
 from .references import NOTE_VALUES, Reference, references_in, uncited_numbers
 
@@ -133,7 +135,9 @@ def _check_figures(loaded: LoadedNote, figures: dict, registry: ClaimRegistry) -
             if figure is None:
                 findings.append(loaded.document.finding(where, (
                     f"{label}: unknown figure '{figure_id}'{did_you_mean(figure_id, figures)}")))
-            elif figure.spec.language != loaded.spec.language:
+            elif figure.spec.language != loaded.spec.language and all(
+                    code in languages() for code in (figure.spec.language, loaded.spec.language)):
+                # an unregistered language is one finding where it is written, no more
                 findings.append(loaded.document.finding(where, (
                     f"{label}: figure '{figure_id}' is labelled in '{figure.spec.language}' but "
                     f"the note is in '{loaded.spec.language}'; use a figure in the note's language")))
@@ -210,7 +214,8 @@ def _unattributed_views(loaded: LoadedNote, key_path: tuple[object, ...], prose:
             findings.append(Finding(loaded.path, line, col, (
                 f"a house-view sentence rests only on third-party opinion(s) "
                 f"({', '.join(c.id for c in unnamed)}, from {meta.publisher}); say whose view it "
-                f"is (e.g. 'we agree with {meta.publisher_in(loaded.spec.language)} that …') "
+                f"is (e.g. 'we agree with {name_in(meta, 'publisher', loaded.spec.language)} "
+                "that …') "
                 "or cite evidence of the house's own")))
     return findings
 
@@ -265,24 +270,25 @@ def _stale_facts(loaded: LoadedNote, registry: ClaimRegistry, days: int) -> list
 
 
 def _names_in_language(loaded: LoadedNote, registry: ClaimRegistry) -> list[Finding]:
-    """A Chinese note names the firms it cites in Chinese (publisher_zh on the source)."""
-    import re
-
-    if loaded.spec.language != "zh":
+    """A note in a language of its own script (Chinese) names the firms it cites in it
+    (publisher_zh on the source)."""
+    spoken = language_of(loaded.spec.language)
+    if not spoken.script:
         return []
+    variant = f"publisher_{spoken.texts}"
     missing = []
     for claim_id in cited_claim_ids(loaded.spec):
         registered = registry.get(claim_id)
         source = registry.sources.get(registered.source_id) if registered else None
-        if source is not None and not source.meta.publisher_zh and not re.search(
-                r"[\u4e00-\u9fff]", source.meta.publisher) and source.id not in missing:
+        if source is not None and not getattr(source.meta, variant, None) and not re.search(
+                spoken.script, source.meta.publisher) and source.id not in missing:
             missing.append(source.id)
     if not missing:
         return []
     finding = loaded.document.finding(("language",), (
-        f"language: zh, but {', '.join(f'seeds/{m}.yaml' for m in missing)} name the "
-        "publisher only in English; add publisher_zh (and digest_of_zh) so the note names the "
-        "firm in Chinese"))
+        f"language: {spoken.code}, but {', '.join(f'seeds/{m}.yaml' for m in missing)} name "
+        f"the publisher only in English; add {variant} (and digest_of_{spoken.texts}) so the "
+        "note names the firm in its language"))
     return [Finding(finding.path, finding.line, finding.col, finding.message, "warning")]
 
 

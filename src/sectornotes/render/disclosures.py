@@ -25,6 +25,7 @@ from ..compliance.coverage import (
 )
 from ..language.formatting import format_date, format_number
 from ..language.i18n import rating_label, strings, text
+from ..language.languages import localized, name_in
 
 if TYPE_CHECKING:
     from ..inputs.schema import Note, Subject
@@ -64,10 +65,11 @@ def chart_data(model: LoadedProject, note_id: str, subject: Subject) -> dict[str
     return {
         "id": chart_id(note_id, subject.id), "start": start.isoformat(),
         "end": note.date.isoformat(), "language": note.language,
-        "series": {"id": main.id, "name": main.name_in(note.language), "digest": main.digest,
+        "series": {"id": main.id, "name": name_in(main.meta, "instrument", note.language),
+                   "digest": main.digest,
                    "currency": main.meta.currency},
         "benchmark": None if benchmark is None else {
-            "id": benchmark.id, "name": benchmark.name_in(note.language),
+            "id": benchmark.id, "name": name_in(benchmark.meta, "instrument", note.language),
             "digest": benchmark.digest},
         "events": rating_events(model, note_id, subject.id, start),
     }
@@ -140,14 +142,12 @@ def disclosure_context(model: LoadedProject, note_id: str, language: str) -> dic
     assert house is not None
     note = model.notes[note_id].spec
     data = disclosure_data(model, note_id)
-    firm = getattr(house.firm.name, language)
-    analyst_names = {a.id: (a.name_zh if language == "zh" and a.name_zh else a.name)
-                     for a in house.analysts}
+    firm = localized(house.firm.name, language)
+    analyst_names = {a.id: name_in(a, "name", language) for a in house.analysts}
     subjects = []
     for item in data["subjects"]:
         subject = item["subject"]
-        name = (subject.get("name_zh") or subject["name"]) if language == "zh" \
-            else subject["name"]
+        name = name_in(subject, "name", language)
         disclosure = item["disclosure"]
         subjects.append({
             "id": subject["id"], "name": name, "kind": subject["kind"],
@@ -195,7 +195,7 @@ def disclosure_context(model: LoadedProject, note_id: str, language: str) -> dic
         "subjects": subjects, "distribution": distribution,
         "distribution_as_of": format_date(as_of, language),
         "compliance_notice": (data["compliance_notice"] or {}).get(language),
-        "licence": getattr(house.firm.licence.statement, language).replace(
+        "licence": localized(house.firm.licence.statement, language).replace(
             "{number}", house.firm.licence.number) if house.firm.licence else None,
     }
 

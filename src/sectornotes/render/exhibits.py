@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..language.languages import name_in
 from ..model.exhibits import exhibit_point, performance_window
 from .csvsafe import safe_cell
 
@@ -30,7 +31,8 @@ def performance_lines(figure: Figure, series: Mapping[str, Series], language: st
                       ) -> list[tuple[str, list[tuple[dt.date, float]]]]:
     """(name, points) of each plotted series over the chart's window."""
     start, end = performance_window(figure, series)
-    return [(series[s].name_in(language), series[s].between(start, end)) for s in figure.plot]
+    return [(name_in(series[s].meta, "instrument", language), series[s].between(start, end))
+            for s in figure.plot]
 
 
 def draw_performance_figure(request: FigureInput) -> dict[str, bytes]:

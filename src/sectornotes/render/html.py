@@ -21,6 +21,8 @@ from ..inputs.schema import Figure, House
 from ..inputs.urls import safe_url
 from ..language.formatting import format_date, format_number, format_point, source_line
 from ..language.i18n import rating_definition, rating_label, rating_scale, strings, text
+from ..language.languages import language as language_of
+from ..language.languages import localized, name_in
 from ..model.figures import figure_claim_ids, filtered_points
 from ..model.notes import embedded_figure_ids
 from ..proof.registry import ClaimRegistry, Source
@@ -161,7 +163,9 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     environment = template_environment(project)
     context = {
         "note": note, "note_id": loaded.id, "language": language, "labels": strings(language),
-        "target": target, "house": house, "firm_name": getattr(house.firm.name, language),
+        "html_lang": language_of(language).html_lang, "language_css": language_of(language).css,
+        "page_counter": page_counter(strings(language)["page_footer"]),
+        "target": target, "house": house, "firm_name": localized(house.firm.name, language),
         "date": format_date(note.date, language), "iso_date": note.date.isoformat(),
         "rating": rating, "analysts": _analysts(house, note),
         "key_points": key_points, "sections": sections, "risks": risks,
@@ -172,7 +176,7 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
         "fonts": css_font_list(house.fonts.get(language, [])),
         "version": __version__,
         "related": [{"id": r, "title": (related_titles or {}).get(r, r)} for r in note.related],
-        "text": lambda localized: getattr(localized, language), "css_string": css_string,
+        "text": lambda value: localized(value, language), "css_string": css_string,
     }
     html = environment.render_page("note.html", context)
     return Rendered(html, environment.used_templates(), citations.claim_ids(), figure_ids)
@@ -192,12 +196,26 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def page_counter(footer: str) -> Markup:
+    """A language's 'Page {page} of {pages}' as CSS content with page counters. The
+    text is the tool's own string: only what could end the string or the <style> is
+    escaped, so CJK punctuation stays as written."""
+    parts = []
+    for index, part in enumerate(re.split(r"\{(page|pages)\}", footer)):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append('"' + "".join(c if c.isprintable() and c not in '"\\<>' else
+                                       f"\\{ord(c):x} " for c in part) + '"')
+    return Markup(" ".join(parts))
+
+
 def _mixed_note(figure: Figure) -> str | None:
     """What a figure mixing period lengths or metrics says about it (see allow_mixed)."""
     if not figure.allow_mixed:
         return None
     reason = figure.allow_mixed.rstrip("。.")
-    return f"（混合：{reason}。）" if figure.language == "zh" else f"(Mixed: {reason}.)"
+    return text(figure.language, "mixed_note", reason=reason)
 
 
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
@@ -242,12 +260,11 @@ def _exhibit_source_line(figure: Figure, registry: ClaimRegistry, claims_line: s
             parts.append(shown)
     if not parts:
         return claims_line
-    prefix = "资料来源：" if figure.language == "zh" else "Source: "
-    series_line = prefix + ("；" if figure.language == "zh" else "; ").join(parts)
+    spoken = language_of(figure.language)
+    series_line = spoken.source_prefix + spoken.semicolon.join(parts)
     if not claims_line:
         return series_line
-    return f"{series_line}{'；' if figure.language == 'zh' else '; '}" \
-        f"{claims_line.removeprefix(prefix)}"
+    return f"{series_line}{spoken.semicolon}{claims_line.removeprefix(spoken.source_prefix)}"
 
 
 def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations,
@@ -341,7 +358,7 @@ def _analysts(house: House, note) -> list[dict]:
     people = []
     for analyst_id in note.analysts:
         analyst = by_id[analyst_id]
-        name = analyst.name_zh if note.language == "zh" and analyst.name_zh else analyst.name
+        name = name_in(analyst, "name", note.language)
         people.append({"name": name, "registration": analyst.registration,
                        "email": analyst.email})
     return people
@@ -366,8 +383,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
             "number": number, "id": registered.id, "text": registered.claim.text,
             "quote": registered.quoted or registered.claim.source.quote or "",
             "title": source.meta.title,
-            "quote_language": "zh-Hans" if source.meta.language == "zh" else "en",
-            "publisher": source.meta.publisher_in(language),
+            "quote_language": language_of(source.meta.language).html_lang,
+            "publisher": name_in(source.meta, "publisher", language),
             "date": format_date(source.meta.date, language),
             "source_id": source.id, "line": registered.quote_line, "col": registered.quote_col,
             "place": reader_place(registered, source, language),
@@ -391,11 +408,11 @@ def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: s
     series = registry.series[series_id]
     value = series.value_on(dt.date.fromisoformat(day))
     return {
-        "same_as": None, "id": f"{series_id}-{day}", "text": series.name_in(language),
+        "same_as": None, "id": f"{series_id}-{day}", "text": name_in(series.meta, "instrument", language),
         "quote": f"{format_date(dt.date.fromisoformat(day), language)}: "
                  f"{format_series_value(value, language)}",
-        "quote_language": "zh-Hans" if language == "zh" else "en",
-        "title": series.name_in(language), "publisher": series.meta.provider,
+        "quote_language": language_of(language).html_lang,
+        "title": name_in(series.meta, "instrument", language), "publisher": series.meta.provider,
         "date": format_date(series.meta.as_of, language),
         "place": format_date(dt.date.fromisoformat(day), language),
         "tier": text(language, "tier_house" if series.meta.illustrative else "tier_data-vendor"),
@@ -406,7 +423,7 @@ def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: s
 
 def _rating_tables(house: House, language: str) -> list[dict]:
     return [{"title": strings(language)[f"{scale}_scale"],
-             "rows": [{"label": getattr(r.label, language),
+             "rows": [{"label": localized(r.label, language),
                        "definition": rating_definition(house, scale, r, language)}
                       for r in rating_scale(house, scale)]}
             for scale in ("company", "sector")]
@@ -441,8 +458,8 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
         file_name=project.relative(project.seeds_dir / Path(document.path).name),
         claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col,
                  "place": _place_label(r, document, language)} for r in claims],
-        language=language, date=format_date(source.meta.date, language), version=__version__,
-        **context))
+        language=language, html_lang=language_of(language).html_lang,
+        date=format_date(source.meta.date, language), version=__version__, **context))
     return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
 
 
@@ -543,5 +560,6 @@ def render_series_page(project: Project, series) -> Rendered:
         series_rows=[{"day": day.isoformat(), "value": f"{value:,.2f}"}
                      for day, value in reversed(series.points)],
         illustrative=series.meta.illustrative, language=language,
+        html_lang=language_of(language).html_lang,
         date=format_date(series.meta.as_of, language), version=__version__))
     return Rendered(html, environment.used_templates(), [], [])

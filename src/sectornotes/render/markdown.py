@@ -20,6 +20,7 @@ from ..errors import SectornotesError
 from ..inputs.urls import prose_link_allowed
 from ..language.formatting import format_number, format_point
 from ..language.i18n import strings
+from ..language.languages import language as language_of
 from ..model.references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
 from ..proof.registry import ClaimRegistry, RegisteredClaim
 from . import outputs
@@ -232,7 +233,7 @@ def render_markdown(text: str, citations: Citations, inline: bool = False) -> st
     if _MARKDOWN is None:
         _MARKDOWN = make_markdown()
     env = {"citations": citations}
-    if citations.language == "zh":
+    if language_of(citations.language).joins_lines:
         # Chinese is not written with spaces between characters; a YAML line fold leaves one.
         text = _join_cjk_lines(text)
     text = _CJK_EMPHASIS.sub("\u200b", text)

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from ..language.i18n import rating_label
+from ..language.languages import language as language_of
+from ..language.languages import localized, name_in
 from ..version import __version__
 
 if TYPE_CHECKING:
     from ..loaded.project import LoadedProject
 
 NAMESPACE = "http://www.rixml.org/2005/3/RIXML"
-LANGUAGE_CODES = {"en": "eng", "zh": "chi"}  # ISO 639-2, as RIXML uses
 
 
 # Characters XML 1.0 cannot hold at all (escaping does not help): C0 controls but tab and
@@ -67,14 +68,14 @@ def note_rixml(model: LoadedProject, note_id: str, pdf_bytes: bytes) -> bytes:
     published = publication_time(model, note_id)
     ElementTree.register_namespace("", NAMESPACE)
     research = ElementTree.Element("Research", {
-        "xmlns": NAMESPACE, "researchID": note_id, "language": LANGUAGE_CODES[language],
+        "xmlns": NAMESPACE, "researchID": note_id, "language": language_of(language).rixml_code,
         "createDateTime": published})
     product = _element(research, "Product", productID=note_id)
     _element(product, "StatusInfo", currentStatusIndicator="Yes", statusDateTime=published,
              statusType="Published")
     source = _element(product, "Source")
     organization = _element(source, "Organization", type="SellSideFirm", primaryIndicator="Yes")
-    _element(organization, "OrganizationName", getattr(house.firm.name, language),
+    _element(organization, "OrganizationName", localized(house.firm.name, language),
              nameType="Display")
     people = _element(organization, "PersonGroup")
     analysts = {analyst.id: analyst for analyst in house.analysts}
@@ -97,7 +98,7 @@ def note_rixml(model: LoadedProject, note_id: str, pdf_bytes: bytes) -> bytes:
     abstract = " ".join(plain_text(point, model.registry, language, labels)
                         for point in note.key_points)
     _element(content, "Abstract", abstract)
-    resource = _element(content, "Resource", language=LANGUAGE_CODES[language],
+    resource = _element(content, "Resource", language=language_of(language).rixml_code,
                         primaryIndicator="Yes", resourceID=f"{note_id}.pdf")
     _element(resource, "MIMEType", "application/pdf")
     _element(resource, "SizeInBytes", str(len(pdf_bytes)))
@@ -121,8 +122,7 @@ def note_rixml(model: LoadedProject, note_id: str, pdf_bytes: bytes) -> bytes:
                 _element(financials, "TargetPrice", f"{subject.target.value:g}",
                          currencyCode=subject.target.currency)
             name = _element(issuer, "IssuerName")
-            _element(name, "NameValue", subject.name_zh if language == "zh" and subject.name_zh
-                     else subject.name)
+            _element(name, "NameValue", name_in(subject, "name", language))
     details = _element(context, "ProductDetails", periodicalIndicator="No",
                        publicationDateTime=published)
     _element(details, "ProductCategory", productCategory="Report")

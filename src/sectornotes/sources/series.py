@@ -30,11 +30,6 @@ class Series:
     csv_path: str
     digest: str
 
-    def name_in(self, language: str) -> str:
-        """The instrument's name as a note in `language` prints it."""
-        return (self.meta.instrument_zh or self.meta.instrument) if language == "zh" \
-            else self.meta.instrument
-
     def between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, float]]:
         """The points from `start` to `end`, both included."""
         return [(day, value) for day, value in self.points if start <= day <= end]

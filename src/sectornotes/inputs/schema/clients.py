@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
-from .common import EMAIL, KebabId, SingleLine, Strict
+from .common import EMAIL, KebabId, LanguageCode, SingleLine, Strict
 
 
 class Entitlement(Strict):
@@ -26,7 +26,8 @@ class Client(Strict):
                                          "To: header (one line).")
     emails: list[Annotated[str, Field(pattern=EMAIL)]] = Field(
         min_length=1, description="Delivery addresses.")
-    language: Literal["en", "zh"] = Field("en", description="Preferred language of notes.")
+    language: LanguageCode = Field("en", description="Preferred language of notes: en, zh or a "
+                                 "plugin's.")
     entitlements: Entitlement = Field(description="Sectors and notes the client may receive.")
 
 

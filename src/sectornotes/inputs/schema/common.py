@@ -15,6 +15,7 @@ SINGLE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters (ma
 _PERIOD_PART = r"(?:FY\d{4}(?:-(?:Q[1-4]|H[12]))?|\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?)"
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
 TICKER = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
+LANGUAGE_TAG = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"  # BCP 47-like: en, zh, zh-Hant
 
 PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
@@ -23,18 +24,19 @@ PATTERN_HELP = {
     PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, a fiscal FYYYYY, "
             "FYYYYY-Qn or FYYYYY-Hn, or a span A/B",
     TICKER: "a ticker or sector id (letters, digits, '.' and '-', e.g. 0700.HK)",
+    LANGUAGE_TAG: "a language code (e.g. 'en', 'zh', 'zh-Hant')",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]
 
 
-def registered_names(builtins: tuple[str, ...]) -> WithJsonSchema:
-    """The JSON Schema of an extension's name (a figure kind, a regime): the built-ins
-    offered to editors, any kebab-case name accepted, since plugins register more. The
-    model takes any name; `check` looks it up in its registry (with its place and a
-    'did you mean')."""
+def registered_names(builtins: tuple[str, ...], pattern: str = KEBAB) -> WithJsonSchema:
+    """The JSON Schema of an extension's name (a figure kind, a regime, a language): the
+    built-ins offered to editors, any name of the pattern accepted, since plugins
+    register more. The model takes any name; `check` looks it up in its registry (with
+    its place and a 'did you mean')."""
     return WithJsonSchema({"anyOf": [{"enum": list(builtins)},
-                                     {"type": "string", "pattern": KEBAB}]})
+                                     {"type": "string", "pattern": pattern}]})
 
 Text = Annotated[str, Field(min_length=1)]
 SingleLine = Annotated[str, Field(min_length=1, pattern=SINGLE_LINE)]
@@ -59,6 +61,10 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
+
+# language/languages.py
+LanguageCode = Annotated[str, Field(pattern=LANGUAGE_TAG, max_length=35),
+                         registered_names(("en", "zh"), LANGUAGE_TAG)]
 
 # compliance/regime.py
 Regime = Annotated[str, Field(min_length=1, max_length=80),

@@ -7,7 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import TICKER, KebabId, SingleLine, Strict, Text, Unit, registered_names
+from .common import (
+    TICKER,
+    KebabId,
+    LanguageCode,
+    SingleLine,
+    Strict,
+    Text,
+    Unit,
+    registered_names,
+)
 
 CLAIM_KINDS = ("bar", "grouped-bar", "hbar", "stacked-bar", "line", "range-bar", "table")
 # model/figurekinds.py
@@ -95,7 +104,7 @@ class Figure(Strict):
     """figures/<figure-id>.yaml: a chart or table built from claims or series."""
 
     title: SingleLine = Field(description="Figure title, shown above the chart.")
-    language: Literal["en", "zh"] = Field("en", description="Language of labels and source line.")
+    language: LanguageCode = Field("en", description="Language of labels and source line.")
     kind: ChartKind = Field(description="bar | grouped-bar | hbar | stacked-bar | line | range-bar | table.")
     claims: list[KebabId] = Field(default_factory=list, description="Claims whose data to plot.")
     query: FigureQuery | None = Field(None, description="Or: select data points by metric/entity/tag.")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .common import TICKER, KebabId, Regime, SingleLine, Strict, Text
+from .common import TICKER, KebabId, LanguageCode, Regime, SingleLine, Strict, Text
 
 
 class Section(Strict):
@@ -49,7 +49,7 @@ class Note(Strict):
     sector: KebabId = Field(description="Sector id, also used for client entitlements.")
     sector_label: SingleLine | None = Field(
         None, description="Sector name as printed, e.g. 'Media' or '传媒'.")
-    language: Literal["en", "zh"] = Field(description="Language of the note: en or zh.")
+    language: LanguageCode = Field(description="Language of the note: en, zh or a plugin's.")
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD).")
     status: Literal["draft", "approved"] = Field(description="draft | approved.")
     approved_by: KebabId | None = Field(None, description="Analyst id who approved the note.")

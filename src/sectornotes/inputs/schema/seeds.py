@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ..lexicon import QUALIFIER_NAMES
-from .common import PERIOD, KebabId, SingleLine, Strict, Text, Unit, WebUrl
+from .common import PERIOD, KebabId, LanguageCode, SingleLine, Strict, Text, Unit, WebUrl
 
 
 class Derived(Strict):
@@ -161,7 +161,7 @@ class SourceMeta(Strict):
     publisher: Text = Field(description="The firm whose analysis it is.")
     date: dt.date = Field(strict=False, description="Publication date (YYYY-MM-DD), best known.")
     date_note: str | None = Field(None, description="How the date was established, if inferred.")
-    language: Literal["en", "zh"] = Field(description="Language of the text: en or zh.")
+    language: LanguageCode = Field(description="Language of the text: en, zh or a plugin's.")
     kind: Literal["research-note", "news-digest", "company-filing", "web-page", "model",
                   "data"] = Field(description="research-note | news-digest | company-filing | "
                                   "web-page | model (an analyst's estimates) | data.")
@@ -179,14 +179,6 @@ class SourceMeta(Strict):
     publisher_zh: str | None = Field(None, description="The publisher's name in Chinese, for "
                                      "Chinese notes (e.g. 中信证券).")
     digest_of_zh: str | None = Field(None, description="digest_of in Chinese.")
-
-    def publisher_in(self, language: str) -> str:
-        """The publisher as a note in `language` names it."""
-        return (self.publisher_zh or self.publisher) if language == "zh" else self.publisher
-
-    def digest_of_in(self, language: str) -> str | None:
-        """Whose report a digest summarises, as a note in `language` names it."""
-        return (self.digest_of_zh or self.digest_of) if language == "zh" else self.digest_of
     url: WebUrl | None = Field(None, description="Where the document was published, if known "
                                "(an http or https address).")
     authors: list[Text] = Field(default_factory=list, description="Named authors.")
