@@ -10,7 +10,7 @@ of `name_zh`-style fields it reads, its RIXML code and any CSS of its own.
 Adding a language is one module declaring a `Language` plus a registration: a built-in
 is listed in `_BUILTIN_MODULES`; a package declares an entry point of group
 `sectornotes.languages` naming its `Language` (the recipe is in docs/architecture.md,
-"Adding a language"). Its strings must have every key the English table has.
+"Where to add …"). Its strings must have every key the English table has.
 """
 
 from __future__ import annotations
