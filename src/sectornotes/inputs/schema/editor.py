@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .common import PERIOD
+from .common import PATTERN_HELP, PERIOD
 
 _DAY_31 = r"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
 _DAY_30 = r"(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
@@ -81,7 +81,13 @@ def _adjusted(node: Any, metrics: list[str] | None, key: str | None = None) -> A
     if adjusted.get("type") == "string" and written in ("date", "date-time"):
         del adjusted["format"]
         adjusted["pattern"] = DATE_PATTERN if written == "date" else DATE_TIME_PATTERN
+        # what editors that read it (VS Code's YAML and JSON) say instead of the pattern
+        adjusted["patternErrorMessage"] = (
+            "expected a real date, YYYY-MM-DD" if written == "date" else
+            "expected a real date and time, YYYY-MM-DDTHH:MM with its UTC offset (+08:00)")
         return _or_parsed_date(adjusted)
+    if adjusted.get("type") == "string" and adjusted.get("pattern") in PATTERN_HELP:
+        adjusted["patternErrorMessage"] = f"expected {PATTERN_HELP[adjusted['pattern']]}"
     if adjusted.get("type") == "string" and adjusted.get("pattern") == PERIOD:
         return _or_parsed_date(adjusted)  # an unquoted 2025-01-22 period
     return adjusted
