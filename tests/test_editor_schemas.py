@@ -10,7 +10,9 @@ they are. Messages are the server's own: only positions are asserted.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,19 @@ def test_an_init_project_has_no_error_in_the_editor(tmp_path):
     assert result.exit_code == 0, result.output
     mapping = json.loads((root / ".vscode/settings.json").read_text())["yaml.schemas"]
     assert editor_errors(root, mapping) == []
+
+
+def test_a_yaml_1_1_loader_s_dates_are_valid_too(tmp_path):
+    # YAML 1.1 tools read unquoted 2025-02-05 and 2025-06-03T09:00:00 as dates, not strings.
+    root = sample_copy(tmp_path / "sample")
+    with_schemas(root)
+    result = subprocess.run(
+        ["node", str(Path(__file__).parent / "yaml11_validate.js"), str(root),
+         str(root / ".schemas/yaml.schemas.json")], capture_output=True, text=True, check=True,
+        env={**os.environ, "NODE_PATH": str(REPO_ROOT / "node_modules")})
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(project_files(root))
+    assert [line for line in lines if not line.endswith(": ok")] == []
 
 
 def plant(path: Path, old: str, new: str) -> int:
