@@ -6,7 +6,7 @@ PYTHON    := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 DEB_NOTES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
              poppler-utils qpdf fontconfig
-DEB_TESTS := chromium git
+DEB_TESTS := chromium git nodejs npm
 PYTEST_ARGS ?=
 # One worker per core (pytest-xdist): tests share nothing but the machine.
 PYTEST_N  ?= auto
@@ -22,7 +22,7 @@ LATEST    := /tmp/sectornotes-latest
 notes: $(STAMP)
 	$(VENV)/bin/sectornotes build
 
-test: $(STAMP) test-packages
+test: $(STAMP) test-packages node_modules/.installed
 	$(VENV)/bin/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -44,9 +44,12 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # Debian packages, installed only when missing: WeasyPrint's and the PDF tools for
-# notes; Chromium (browser tests) and git (diff tests) for the test suite.
+# notes; Chromium (browser tests), git (diff tests) and Node with npm (axe-core and
+# yaml-language-server, which the tests run against our pages and schemas) for the test suite.
+# A command of the package's name counts as installed: NodeSource's nodejs provides npm and
+# conflicts with Debian's.
 define install_missing
-	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || command -v $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -60,6 +63,12 @@ system-packages:
 
 test-packages:
 	$(call install_missing,$(DEB_TESTS))
+
+# The tests' outside tools (package.json) installed exactly from package-lock.json, never
+# re-resolved (`npm ci`, not `npm install`): again when the lock is newer than the install.
+node_modules/.installed: package.json package-lock.json | test-packages
+	npm ci --no-audit --no-fund
+	touch $@
 
 # The environment is uv.lock, installed exactly (`uv sync --frozen`): the same lock gives the
 # same libraries on every machine. uv itself is locked too; a plain venv bootstraps it once.

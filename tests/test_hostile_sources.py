@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sectornotes.commands.cli import cli
+from sectornotes.inputs.colours import contrast_ratio
 from sectornotes.inputs.project import Project
 from sectornotes.loaded.project import load_project
 
@@ -647,7 +649,7 @@ def test_prose_over_the_limit_is_refused_with_a_message(sample_project):
 
 # ---------------------------------------------------------------- 4. the palette
 
-PALETTE = 'palette: ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]'
+PALETTE = 'palette: ["#1f3a5f", "#b0432d", "#1f7a6f", "#8a6a1c", "#6c757d", "#6e5ea8"]'
 
 
 @pytest.mark.parametrize(("entry", "shown"), [
@@ -657,7 +659,7 @@ PALETTE = 'palette: ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e
 def test_a_palette_entry_that_is_not_a_colour_fails_check_at_its_place(make_project, entry,
                                                                       shown):
     root = make_project()
-    edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#2a9d8f"', entry))
+    edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#1f7a6f"', entry))
     found = [e for e in errors(root) if e.startswith("house.yaml")]
     assert found == [f"house.yaml:121:33: error: palette[2]: {shown} is not a colour; write it "
                      "in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, #rrggbbaa)"]
@@ -665,8 +667,30 @@ def test_a_palette_entry_that_is_not_a_colour_fails_check_at_its_place(make_proj
 
 def test_short_and_alpha_hex_colours_are_colours(make_project):
     root = make_project()
-    edit_file(root / "house.yaml", PALETTE, 'palette: ["#123", "#1234", "#123456", "#12345678"]')
+    edit_file(root / "house.yaml", PALETTE, 'palette: ["#123", "#123f", "#123456", "#123456cc"]')
     assert errors(root) == []
+
+
+def test_a_palette_colour_too_pale_for_text_fails_check_once_at_its_place(make_project):
+    root = make_project()
+    # The old accent (4.35:1 on white) and a pale yellow; the others pass, the navy at 11:1.
+    edit_file(root / "house.yaml", PALETTE, replaced(replaced(
+        PALETTE, '"#b0432d"', '"#c8553d"'), '"#8a6a1c"', '"#e9c46a"'))
+    found = [e for e in errors(root) if e.startswith("house.yaml")]
+    assert [e.split(": error: ")[0] for e in found] == ["house.yaml:121:22", "house.yaml:121:44"]
+    assert "palette[1]: '#c8553d' has a contrast of 4.35:1 on white" in found[0]
+    assert "palette[3]: '#e9c46a' has a contrast of 1.67:1 on white" in found[1]
+    suggested = re.search(r"such as '(#[0-9a-f]{6})'", found[1])
+    assert suggested and contrast_ratio(suggested.group(1)) >= 4.5
+
+
+def test_contrast_ratio_follows_wcag():
+    assert contrast_ratio("#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#ffffff") == pytest.approx(1.0)
+    assert contrast_ratio("#767676") == pytest.approx(4.54, abs=0.01)  # the lightest AA grey
+    assert contrast_ratio("#fff", "#000") == contrast_ratio("#000", "#fff")
+    # Transparent colours are seen on the white page: half-transparent black is mid-grey.
+    assert contrast_ratio("#00000080") == pytest.approx(contrast_ratio("#7f7f7f"), abs=0.05)
 
 
 @pytest.mark.slow  # draws every chart

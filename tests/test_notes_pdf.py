@@ -239,3 +239,21 @@ def test_chinese_lines_are_not_stretched_at_the_spaces_beside_latin_words(real_b
 
     assert widened("tech-outlook-2025h2")  # the check can see a justified line
     assert widened("media-deepseek-ai-shift") == []
+
+
+def test_chinese_in_english_notes_is_set_in_the_chinese_face(real_build):
+    # Each Han run carries lang="zh-Hans", so WeasyPrint sets it in Noto Sans CJK SC, never
+    # in the face fontconfig prefers for an English page (the Japanese one).
+    han = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+    for note_id in ("china-ai-after-deepseek", "tech-outlook-2025h2"):
+        faces: dict[str, int] = {}
+
+        def visit(text, cm, tm, font, size, faces=faces):
+            if font is not None and han.search(text or ""):
+                name = str(font.get("/BaseFont", "")).split("+")[-1]
+                faces[name] = faces.get(name, 0) + len(han.findall(text))
+
+        for page in PdfReader(real_build / f"build/pdf/{note_id}.pdf").pages:
+            page.extract_text(visitor_text=visit)
+        assert faces, f"{note_id}: no Chinese found in the PDF"
+        assert all(name.startswith("Noto-Sans-CJK-SC") for name in faces), (note_id, faces)

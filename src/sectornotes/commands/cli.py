@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import EXIT_FAILED, SectornotesError
+from ..errors import EXIT_FAILED, ProjectError, SectornotesError
 from ..inputs.project import Project
 from ..version import __version__
 
@@ -220,21 +220,25 @@ def _is_git_revision(project: Project, name: str) -> bool:
 
 @cli.command("schema")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write <kind>.schema.json files into this folder instead of printing.")
-def schema_command(out_dir: Path | None) -> None:
-    """JSON Schema of every YAML file kind, for editor autocompletion."""
-    from ..inputs.schema import json_schemas
+              help="Write <kind>.schema.json files and yaml.schemas.json (which files each "
+              "applies to) into this folder instead of printing.")
+@click.pass_context
+def schema_command(context: click.Context, out_dir: Path | None) -> None:
+    """JSON Schema of every YAML file kind, for editor autocompletion.
 
-    schemas = json_schemas()
+    Metric names come from the vocabulary and house.yaml; yaml.schemas.json is the
+    value of VS Code's `yaml.schemas` setting for this project's files.
+    """
+    from .editorschemas import project_schemas, write_schemas
+
+    try:
+        root: Path | None = _project(context).root
+    except ProjectError:
+        root = None  # outside a project: the built-in vocabulary, one glob per kind
     if out_dir is None:
-        click.echo(json.dumps(schemas, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(project_schemas(root), indent=2, ensure_ascii=False))
         return
-    from ..inputs.atomic import write_text_atomic
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for kind, schema in schemas.items():
-        target = out_dir / f"{kind}.schema.json"
-        write_text_atomic(target, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    for target in write_schemas(root, out_dir):
         click.echo(f"wrote {target}")
 
 

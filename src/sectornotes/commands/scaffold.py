@@ -13,7 +13,7 @@ SCAFFOLD = Path(__file__).parent.parent / "scaffold"
 
 def init_project(target: Path) -> list[Path]:
     """Create a project in `target` (which must be missing or empty); return the files made."""
-    from ..inputs.schema import SCHEMA_GLOBS, json_schemas
+    from .editorschemas import editor_mapping, write_schemas
 
     if target.exists() and any(target.iterdir()):
         raise ProjectError(f"{target} is not empty; choose a new folder for the project")
@@ -24,14 +24,8 @@ def init_project(target: Path) -> list[Path]:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
             made.append(destination)
-    schemas_dir = target / ".schemas"
-    schemas_dir.mkdir(parents=True)
-    for kind, schema in json_schemas().items():
-        path = schemas_dir / f"{kind}.schema.json"
-        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        made.append(path)
-    settings = {"yaml.schemas": {f"./.schemas/{kind}.schema.json": globs
-                                 for kind, globs in SCHEMA_GLOBS.items()}}
+    made += write_schemas(target, target / ".schemas")
+    settings = {"yaml.schemas": editor_mapping(target)}
     vscode = target / ".vscode" / "settings.json"
     vscode.parent.mkdir()
     vscode.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")

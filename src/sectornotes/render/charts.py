@@ -214,7 +214,7 @@ def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- drawing
 
-_DEFAULT_PALETTE = ["#1f3a5f", "#c8553d", "#2a9d8f", "#e9c46a", "#6c757d", "#8e7dbe"]
+_DEFAULT_PALETTE = ["#1f3a5f", "#b0432d", "#1f7a6f", "#8a6a1c", "#6c757d", "#6e5ea8"]
 
 
 @dataclass(frozen=True)

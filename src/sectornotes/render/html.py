@@ -28,6 +28,7 @@ from ..model.notes import embedded_figure_ids
 from ..proof.registry import ClaimRegistry, Source
 from ..sources.quotes import normalize
 from ..version import __version__
+from .langspans import mark_other_scripts
 from .markdown import Citations, render_markdown, split_series_key
 
 if TYPE_CHECKING:
@@ -92,12 +93,13 @@ class _RecordingEnvironment(ImmutableSandboxedEnvironment):
         from ..errors import SectornotesError
 
         try:
-            return self.get_template(name).render(context)
+            page = self.get_template(name).render(context)
         except SecurityError as refused:
             where = ", ".join(f"templates/{t}" for t in self.recorded) or f"templates/{name}"
             raise SectornotesError(
                 f"{where}: a template may use the values it is given but not reach Python's "
                 f"internals or change them (refused: {refused})") from None
+        return mark_other_scripts(page, str(context.get("language", "en")))
 
     def used_templates(self) -> dict[str, str]:
         loader = self.loader

@@ -8,6 +8,8 @@ package re-exports them, so callers import from `inputs.schema` alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic.json_schema import JsonSchemaValue
 
 from .clients import Client, Clients, Entitlement
@@ -27,6 +29,7 @@ from .common import (
     WebUrl,
 )
 from .compliance import Compliance, ComplianceSubject, Disclosure
+from .editor import for_editors, schema_globs, series_ids
 from .figures import (
     ChartKind,
     Column,
@@ -68,7 +71,7 @@ __all__ = [
     "Client", "Clients", "Entitlement",
     "Compliance", "ComplianceSubject", "Disclosure",
     "StrictModel", "validate",
-    "FILE_KINDS", "SCHEMA_GLOBS", "json_schemas",
+    "FILE_KINDS", "SCHEMA_GLOBS", "json_schemas", "schema_globs", "series_ids",
 ]
 
 FILE_KINDS: dict[str, type[Strict]] = {
@@ -76,14 +79,12 @@ FILE_KINDS: dict[str, type[Strict]] = {
     "clients": Clients, "compliance": Compliance,
 }
 
-SCHEMA_GLOBS = {
-    # A series' seeds/<id>.yaml shares the seeds' glob; editors apply the seed schema to it.
-    "seed": ["seeds/*.yaml"], "series": [], "figure": ["figures/*.yaml"],
-    "note": ["notes/*.yaml"], "house": ["house.yaml"], "clients": ["clients.yaml"],
-    "compliance": ["compliance.yaml"],
-}
+# Without a project: one glob per kind (see `schema_globs` for a project's series files).
+SCHEMA_GLOBS = schema_globs()
 
 
-def json_schemas() -> dict[str, JsonSchemaValue]:
-    """JSON Schema of every YAML file kind, keyed by kind."""
-    return {kind: model.model_json_schema() for kind, model in FILE_KINDS.items()}
+def json_schemas(metrics: Sequence[str] | None = None) -> dict[str, JsonSchemaValue]:
+    """JSON Schema of every YAML file kind, keyed by kind, as editors need it (editor.py);
+    `metrics`, when given, are the metric names editors offer and accept."""
+    return {kind: for_editors(model.model_json_schema(), metrics)
+            for kind, model in FILE_KINDS.items()}
