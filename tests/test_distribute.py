@@ -95,6 +95,25 @@ def running(handler: Mailbox) -> Iterator[Mailbox]:
         controller.stop()
 
 
+# pypdf's incremental writer leaves its cross-reference stream out of its own /Index and
+# counts it in /Size (ISO 32000-1 7.5.8.2 allows this); qpdf warns that /Size is then not
+# one more than the highest object it indexes. That warning alone is not a fault.
+_PYPDF_SIZE_WARNING = re.compile(r"WARNING: .*: reported number of objects \((\d+)\) is not "
+                                 r"one plus the highest object number \((\d+)\)")
+
+
+def qpdf_problems(path) -> list[str]:
+    """What `qpdf --check` finds wrong with a PDF (exit 0 clean, 3 warnings only), but the
+    warning above."""
+    qpdf = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    output = (qpdf.stdout + qpdf.stderr).splitlines()
+    problems = [line for line in output if line.startswith(("WARNING", "ERROR"))
+                and not ((m := _PYPDF_SIZE_WARNING.match(line)) and int(m[1]) == int(m[2]) + 2)]
+    if qpdf.returncode not in (0, 3):
+        problems.append(f"qpdf exit {qpdf.returncode}: {' / '.join(output)}")
+    return problems
+
+
 @pytest.fixture
 def mailbox():
     with running(Mailbox()) as handler:
@@ -151,8 +170,7 @@ def test_each_entitled_address_gets_one_watermarked_copy(project, mailbox, tmp_p
         copy_path = tmp_path / "copy.pdf"
         base = (project / "build/pdf/capex-note.pdf").read_bytes()
         assert copy_path.read_bytes().startswith(base)  # derived, not re-rendered
-        qpdf = subprocess.run(["qpdf", "--check", str(copy_path)], capture_output=True, text=True)
-        assert qpdf.returncode == 0, qpdf.stdout + qpdf.stderr
+        assert qpdf_problems(copy_path) == []
     again = run(project, mailbox)
     assert again.sent == [] and len(again.skipped) == 3
     assert len(mailbox.messages) == 3

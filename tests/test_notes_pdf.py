@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -257,3 +258,50 @@ def test_chinese_in_english_notes_is_set_in_the_chinese_face(real_build):
             page.extract_text(visitor_text=visit)
         assert faces, f"{note_id}: no Chinese found in the PDF"
         assert all(name.startswith("Noto-Sans-CJK-SC") for name in faces), (note_id, faces)
+@pytest.mark.parametrize("note_id", ["china-ai-after-deepseek", "media-deepseek-ai-shift",
+                                     "tech-outlook-2025h2"])
+def test_client_copies_of_the_sample_notes_are_lean_standard_updates(real_build, note_id,
+                                                                       tmp_path):
+    import pikepdf
+
+    from sectornotes.distribute.stamp import stamp_copies
+
+    from .test_distribute import qpdf_problems
+
+    base = (real_build / f"build/pdf/{note_id}.pdf").read_bytes()
+    stamps = [("Prepared for Harbor Light Capital · 2025-06-01 · ref 0123456789ab",
+               "0123456789abcdef0123456789abcdef"),
+              ("Prepared for Northwind Pension Fund · 2025-06-01 · ref fedcba987654",
+               "fedcba9876543210fedcba9876543210")]
+    copies = stamp_copies(base, stamps, ["Noto Sans CJK SC"])
+    with pikepdf.open(io.BytesIO(base)) as original:
+        base_id, base_size = bytes(original.trailer.ID[0]), int(original.trailer.Size)
+        pages = len(original.pages)
+    for (footer, watermark), copy in zip(stamps, copies, strict=True):
+        assert copy.startswith(base) and len(copy) <= 1.1 * len(base), (len(copy), len(base))
+        path = tmp_path / f"{watermark}.pdf"
+        path.write_bytes(copy)
+        assert qpdf_problems(path) == []
+        with pikepdf.open(path) as pdf:
+            assert bytes(pdf.trailer.ID[0]) == base_id  # the document's own identifier
+            assert bytes(pdf.trailer.ID[1]) == watermark.encode()
+            assert str(pdf.docinfo["/SectornotesWatermark"]) == watermark
+            new_streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)
+                           and o.objgen[0] >= base_size]
+            assert new_streams and all(o.stream_dict.get("/Filter") == "/FlateDecode"
+                                       for o in new_streams)
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert text.count(footer) == pages
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a Chinese client name brings a Noto Sans "
+                   "CJK subset that WeasyPrint embeds with retained glyph ids (~75-90 KB), "
+                   "more than a tenth of the smaller sample notes")
+def test_a_copy_for_a_chinese_client_name_is_also_within_a_tenth(real_build):
+    from sectornotes.distribute.stamp import stamp_copies
+
+    base = (real_build / "build/pdf/tech-outlook-2025h2.pdf").read_bytes()
+    copy, = stamp_copies(base, [("Prepared for 翠江资产管理 · 2025-06-01 · ref fedcba987654",
+                                 "fedcba9876543210fedcba9876543210")], ["Noto Sans CJK SC"])
+    assert len(copy) <= 1.1 * len(base)

@@ -13,10 +13,10 @@ LANGUAGE = Language(
              "page_footer": "Page {page} sur {pages}", "figure": "Graphique",
              "maintained": "maintenue", "upgraded": "relevée", "downgraded": "abaissée"},
     units={**UNITS, "%": ("", "\u202f%"), "USD bn": ("", "\u00a0Md$")},
-    unit_label=unit_label, date_pattern="d MMMM y", rixml_code="fre", rescale=RESCALE,
+    unit_label=unit_label, date_pattern="d MMMM y", rixml_code="fra", rescale=RESCALE,
     source_prefix="Source : ", semicolon=" ; ", citing="{name}, citant {digest_of}")
 
 # Broken on purpose: what a language lacking part of the table is told.
 INCOMPLETE = Language("fr", locale="fr", html_lang="fr", strings={"key_points": "Points clés"},
                       units=UNITS, unit_label=unit_label, date_pattern="d MMMM y",
-                      rixml_code="fre")
+                      rixml_code="fra")

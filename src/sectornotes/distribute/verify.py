@@ -50,7 +50,8 @@ class NotAPdf(Exception):
 
 
 def _watermark(pdf_bytes: bytes) -> str | None:
-    """The watermark id of a copy (document info, else the file identifier), if any."""
+    """The watermark id of a copy (document info, else the file identifier's second
+    element, which an update changes; the first is the document's own), if any."""
     import pikepdf
 
     if not pdf_bytes[:1024].lstrip().startswith(b"%PDF-") and b"%PDF-" not in pdf_bytes[:1024]:
@@ -60,7 +61,7 @@ def _watermark(pdf_bytes: bytes) -> str | None:
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
             watermark = str(pdf.docinfo.get("/SectornotesWatermark", "")) or None
             if watermark is None and "/ID" in pdf.trailer:
-                watermark = bytes(pdf.trailer.ID[0]).decode("ascii", "replace")
+                watermark = bytes(pdf.trailer.ID[-1]).decode("ascii", "replace")
     except pikepdf.PasswordError:
         raise NotAPdf("an encrypted PDF (it needs a password to open): sectornotes never "
                       "encrypts copies, so it was re-saved by someone else; ask for the file "

@@ -175,7 +175,7 @@ class RixmlStage:
             return job
         job.inputs = {f"note:{note_id}": hash_json(context.notes[note_id].spec.model_dump(
                           mode="json")),
-                      **context.house_inputs(("firm", "analysts", "ratings")),
+                      **context.house_inputs(("firm", "analysts", "ratings", "gics")),
                       **context.claim_inputs(cited_claim_ids(context.notes[note_id].spec)),
                       f"output:{pdf}": context.output_hash(pdf), **tool_inputs()}
 

@@ -39,7 +39,7 @@ class Language:
     亿美元: x10); `unit_label(unit)` is an axis label. `comma` and `semicolon` separate a
     source line's parts and sources, `source_prefix` starts it, `citing` is how a digest
     names whose report it summarises. `html_lang` is the BCP 47 tag of its text and
-    `rixml_code` its ISO 639-2 code. `texts` is the variant of house.yaml's texts
+    `rixml_code` its ISO 639-2/T code. `texts` is the variant of house.yaml's texts
     (`en:`/`zh:`) and of `*_zh` name fields it reads; `script` a regular expression
     matching its own script, when names written otherwise should be translated;
     `joins_lines` says a YAML line fold joins without a space (Chinese). `css` is

@@ -94,7 +94,7 @@ def unit_label(unit: str) -> str:
 
 # The house spaces the parts of a date (CLDR's long form is 2025年2月5日).
 LANGUAGE = Language("zh", locale="zh_Hans", html_lang="zh-Hans", strings=STRINGS, units=UNITS,
-                    unit_label=unit_label, date_pattern="y 年 M 月 d 日", rixml_code="chi",
+                    unit_label=unit_label, date_pattern="y 年 M 月 d 日", rixml_code="zho",
                     rescale=RESCALE, comma="，", semicolon="；", source_prefix="资料来源：",
                     citing="{name}，援引{digest_of}", texts="zh", script=r"[\u4e00-\u9fff]",
                     joins_lines=True)

@@ -16,6 +16,8 @@ _PERIOD_PART = r"(?:FY\d{4}(?:-(?:Q[1-4]|H[12]))?|\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}
 PERIOD = rf"^{_PERIOD_PART}(?:/{_PERIOD_PART})?$"
 TICKER = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"  # BCP 47-like: en, zh, zh-Hant
+ISIN = r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$"
+GICS = r"^[1-9][0-9](?:[0-9]{2}){0,3}$"
 
 PATTERN_HELP = {
     KEBAB: "kebab-case (lowercase letters, digits and single hyphens, e.g. 'big4-capex-2024')",
@@ -25,6 +27,9 @@ PATTERN_HELP = {
             "FYYYYY-Qn or FYYYYY-Hn, or a span A/B",
     TICKER: "a ticker or sector id (letters, digits, '.' and '-', e.g. 0700.HK)",
     LANGUAGE_TAG: "a language code (e.g. 'en', 'zh', 'zh-Hant')",
+    ISIN: "an ISIN: two letters, nine letters or digits and a check digit (e.g. KYG875721634)",
+    GICS: "a GICS code of 2, 4, 6 or 8 digits (sector, industry group, industry, "
+          "sub-industry, e.g. 45)",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..lexicon import FAMILIES
-from .common import KebabId, Localized, Regime, SingleLine, Strict, Text, WebUrl
+from .common import GICS, KebabId, Localized, Regime, SingleLine, Strict, Text, WebUrl
 
 
 class Analyst(Strict):
@@ -16,10 +16,22 @@ class Analyst(Strict):
     id: KebabId = Field(description="Id used by notes to name the analyst.")
     name: SingleLine = Field(description="Name in English.")
     name_zh: SingleLine | None = Field(None, description="Name in Chinese.")
+    family_name: SingleLine | None = Field(
+        None, description="Family name as it is written in 'name' (e.g. 'Lin' of 'Lin Mei'); "
+        "by default the last word of the name.")
     registration: SingleLine | None = Field(None, description="Regulatory registration number "
                                      "(CSRC: 执业证书编号).")
     email: SingleLine | None = Field(None, description="Contact address.")
     coverage: list[KebabId] = Field(default_factory=list, description="Sectors covered.")
+
+    @field_validator("family_name")
+    @classmethod
+    def _family_name_in_name(cls, family_name: str | None,
+                             info: ValidationInfo) -> str | None:
+        name = info.data.get("name")
+        if family_name is not None and name and f" {family_name} " not in f" {name} ":
+            raise ValueError(f"'{family_name}' is not a word of the name '{name}'")
+        return family_name
 
 
 class Rating(Strict):
@@ -91,6 +103,14 @@ class MetricSpec(Strict):
     money: bool = Field(False, description="An amount of money: its unit must name a currency.")
 
 
+class GicsMatch(Strict):
+    """The GICS classification matching one of the house's sectors."""
+
+    code: str = Field(pattern=GICS, description="GICS code: 2 digits for a sector, 4 for an "
+                      "industry group, 6 for an industry, 8 for a sub-industry (e.g. 45).")
+    name: SingleLine = Field(description="Its GICS name, e.g. 'Information Technology'.")
+
+
 class ChartType(Strict):
     """The type scale of charts, in points."""
 
@@ -126,6 +146,9 @@ class House(Strict):
     freshness_days: int = Field(
         90, ge=1, description="How old (in days before the note) a fact's source may be before "
         "the note must say 'as of' when it cites it.")
+    gics: dict[KebabId, GicsMatch] = Field(
+        default_factory=dict, description="The GICS match of each sector id notes use, given "
+        "to the research aggregators in RIXML beside the house's own sector.")
     entities: dict[str, list[str]] = Field(
         default_factory=dict, description="Other names of an entity as sources write them "
         "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "

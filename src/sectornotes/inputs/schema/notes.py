@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .common import TICKER, KebabId, LanguageCode, Regime, SingleLine, Strict, Text
+from .common import ISIN, TICKER, KebabId, LanguageCode, Regime, SingleLine, Strict, Text
 
 
 class Section(Strict):
@@ -28,8 +28,13 @@ class TargetPrice(Strict):
 class Subject(Strict):
     """A company or sector a note rates."""
 
-    id: str = Field(pattern=TICKER, description="The ticker (e.g. 0700.HK) or the sector id.")
+    id: str = Field(pattern=TICKER, description="The ticker (e.g. 0700.HK) or the sector id; "
+                    "a company's is its RIC in RIXML.")
     kind: Literal["company", "sector"] = Field(description="company | sector.")
+    isin: str | None = Field(None, pattern=ISIN, description="A company's ISIN, e.g. "
+                             "KYG875721634 (given to the research aggregators in RIXML).")
+    bloomberg: SingleLine | None = Field(None, description="A company's Bloomberg ticker, "
+                                         "e.g. '700 HK Equity'.")
     name: SingleLine = Field(description="Name as printed, e.g. 'Tencent' or 'Technology'.")
     name_zh: SingleLine | None = Field(None, description="Name in Chinese notes.")
     rating: KebabId = Field(description="Rating id from the company or sector scale.")
@@ -38,6 +43,24 @@ class Subject(Strict):
                                    "(seeds/<id>.csv) for the price and rating chart.")
     benchmark_series: KebabId | None = Field(
         None, description="Benchmark series drawn beside it, e.g. the CSI 300.")
+
+
+    @field_validator("isin")
+    @classmethod
+    def _isin_check_digit(cls, isin: str | None) -> str | None:
+        if isin is not None and not isin_check_digit_ok(isin):
+            raise ValueError(f"ISIN {isin} has a wrong check digit (mistyped?)")
+        return isin
+
+
+def isin_check_digit_ok(isin: str) -> bool:
+    """ISO 6166: letters as 10-35, then the Luhn sum of all the digits is a multiple of 10."""
+    digits = "".join(str(int(character, 36)) for character in isin)
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 class Note(Strict):
