@@ -26,8 +26,8 @@ def stamp_copies(pdf_bytes: bytes, stamps: list[tuple[str, str]],
 
     import weasyprint
 
-    from ..render.html import css_font_list
     from ..render.pdf import font_config
+    from ..render.templates import css_font_list
 
     pages = "".join(f"<section><p>{escape(text)}</p></section>" for text, _ in stamps)
     html = (f"<html><head><style>@page {{ size: A4; margin: 0 }} section {{ height: 297mm; "
