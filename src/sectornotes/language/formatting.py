@@ -7,10 +7,17 @@ number in another unit, never a rounded approximation.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..inputs.schema import DataPoint
 from ..proof.numbers import as_decimal
 from ..proof.units import UNITS
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from ..inputs.schema import SourceMeta
 
 # (prefix, suffix) per unit and language; scale changes noted in _RESCALE.
 _EN = {
@@ -102,14 +109,14 @@ def unit_label(unit: str, language: str = "en") -> str:
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def format_date(date, language: str = "en") -> str:
+def format_date(date: dt.date, language: str = "en") -> str:
     """'5 Feb 2025' or '2025 年 2 月 5 日'."""
     if language == "zh":
         return f"{date.year} 年 {date.month} 月 {date.day} 日"
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
-def source_line(sources, language: str = "en") -> str:
+def source_line(sources: Iterable[SourceMeta], language: str = "en") -> str:
     """'Source: CSC Securities, 5 Feb 2025; …' from source metadata, never typed by hand."""
     parts = []
     for meta in sources:
