@@ -7,9 +7,9 @@ importable from here, where the build stages look for them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..inputs.schema import Figure, House
+from ..inputs.schema import Figure, House, Note
 from ..language.formatting import format_date, format_number, format_point, source_line
 from ..language.i18n import rating_definition, rating_label, rating_scale, strings, text
 from ..model.figures import figure_claim_ids, filtered_points
@@ -23,7 +23,7 @@ from .templates import Rendered, css_font_list, css_string, template_environment
 
 if TYPE_CHECKING:
     from ..inputs.project import Project
-    from ..model.figures import LoadedFigure
+    from ..model.figures import LoadedFigure, PlottedPoint
     from ..model.notes import LoadedNote
 
 __all__ = ["Rendered", "css_font_list", "css_string", "reader_place", "render_note",
@@ -33,7 +33,7 @@ __all__ = ["Rendered", "css_font_list", "css_string", "reader_place", "render_no
 def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
                 figures: dict[str, LoadedFigure], house: House, target: str = "html",
                 related_titles: dict[str, str] | None = None,
-                disclosures: dict | None = None) -> Rendered:
+                disclosures: dict[str, Any] | None = None) -> Rendered:
     """The note as HTML: `target` 'html' links citations to source pages, 'pdf' to endnotes."""
     note = loaded.spec
     language = note.language
@@ -83,7 +83,7 @@ def _mixed_note(figure: Figure) -> str | None:
 
 
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
-                    citations: Citations, house: House) -> dict:
+                    citations: Citations, house: House) -> dict[str, Any]:
     figure = loaded.spec
     sources = []
     for claim_id in figure_claim_ids(figure, registry):
@@ -133,7 +133,7 @@ def _exhibit_source_line(figure: Figure, registry: ClaimRegistry, claims_line: s
 
 
 def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations,
-                    house: House) -> dict:
+                    house: House) -> dict[str, Any]:
     """The coverage table: each number links to its claim or series point; upside and P/E
     are derived (†, with how in the hover)."""
     from .exhibits import coverage_cells
@@ -148,7 +148,7 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
     columns = text(language, "coverage_columns", p1=f"{periods[0]}{suffix[0]}",
                    p2=f"{periods[1]}{suffix[1]}").split("|")
 
-    def claim_cell(cell: dict | None) -> dict | None:
+    def claim_cell(cell: dict[str, Any] | None) -> dict[str, Any] | None:
         if not cell or cell.get("value") is None:
             return None
         if cell.get("claim"):
@@ -160,7 +160,8 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
         return {"text": format_series_value(cell["value"], language),
                 "href": citations.href(key), "quote": citations.quote(key)}
 
-    def derived_cell(cell: dict | None, unit: str, anchor: dict | None) -> dict | None:
+    def derived_cell(cell: dict[str, Any] | None, unit: str,
+                     anchor: dict[str, Any] | None) -> dict[str, Any] | None:
         if not cell:
             return None
         return {"text": f"{format_number(cell['value'], language, decimals=1)}{unit}†",
@@ -181,15 +182,16 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
     return {"columns": columns, "rows": table_rows}
 
 
-def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) -> dict:
+def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations
+           ) -> dict[str, Any]:
     figure = loaded.spec
     points = filtered_points(figure, registry)
 
-    def column_value(plotted, column):
+    def column_value(plotted: PlottedPoint, column: str) -> str:
         raw = plotted.claim_id if column == "claim_id" else getattr(plotted.point, column)
         return figure.labels.get(str(raw), str(raw))
 
-    rows: dict[str, dict[str, dict]] = {}
+    rows: dict[str, dict[str, dict[str, str]]] = {}
     columns: list[str] = []
     for plotted in points:
         row = column_value(plotted, figure.x)
@@ -204,7 +206,7 @@ def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) 
                                          for label, cells in rows.items()]}
 
 
-def _rating_context(house: House, note) -> dict:
+def _rating_context(house: House, note: Note) -> dict[str, Any]:
     ids = [rating.id for rating in rating_scale(house, note.rating_scale)]
     change = None
     if note.previous_rating is not None:
@@ -218,7 +220,7 @@ def _rating_context(house: House, note) -> dict:
             "change": change, "scale": note.rating_scale}
 
 
-def _analysts(house: House, note) -> list[dict]:
+def _analysts(house: House, note: Note) -> list[dict[str, str | None]]:
     by_id = {analyst.id: analyst for analyst in house.analysts}
     people = []
     for analyst_id in note.analysts:
@@ -229,7 +231,8 @@ def _analysts(house: House, note) -> list[dict]:
     return people
 
 
-def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> list[dict]:
+def _endnotes(citations: Citations, registry: ClaimRegistry, language: str
+              ) -> list[dict[str, Any]]:
     from ..proof.derived import describe
 
     endnotes = []
@@ -263,7 +266,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
     return endnotes
 
 
-def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: str) -> dict:
+def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: str
+                    ) -> dict[str, Any]:
     """The endnote of a series value quoted in prose: instrument, date, value, provider."""
     import datetime as dt
 
@@ -286,7 +290,7 @@ def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: s
     }
 
 
-def _rating_tables(house: House, language: str) -> list[dict]:
+def _rating_tables(house: House, language: str) -> list[dict[str, Any]]:
     return [{"title": strings(language)[f"{scale}_scale"],
              "rows": [{"label": getattr(r.label, language),
                        "definition": rating_definition(house, scale, r, language)}

@@ -7,14 +7,20 @@ the very place in its source; a series value links to its dated row.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..inputs.project import Project
 from ..inputs.urls import safe_url
 from ..language.formatting import format_date
 from ..language.i18n import strings, text
-from ..proof.registry import ClaimRegistry, Source
+from ..proof.registry import ClaimRegistry, RegisteredClaim, Source
 from ..version import __version__
 from .templates import Rendered, template_environment
+
+if TYPE_CHECKING:
+    from ..sources.documents import Document
+    from ..sources.grid import Cell
+    from ..sources.series import Series
 
 
 def render_source(project: Project, source: Source, registry: ClaimRegistry) -> Rendered:
@@ -31,7 +37,7 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
             if registered.page else (found[0] if found else None)
         if span:
             spans[registered.id] = span
-    context: dict = {"segments": [], "pages": [], "regions": []}
+    context: dict[str, list[dict[str, Any]]] = {"segments": [], "pages": [], "regions": []}
     if document.kind == "pdf":
         context["pages"] = _page_images(project, source, spans)
     elif document.kind == "sheet":
@@ -51,7 +57,7 @@ def render_source(project: Project, source: Source, registry: ClaimRegistry) -> 
     return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
 
 
-def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[dict]:
+def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
     boundaries = sorted({0, len(text), *[p for s in spans.values() for p in s]})
     segments = []
     for start, end in zip(boundaries, boundaries[1:], strict=False):
@@ -62,7 +68,7 @@ def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[dict]:
 
 
 def _page_images(project: Project, source: Source, spans: dict[str, tuple[int, int]]
-                 ) -> list[dict]:
+                 ) -> list[dict[str, Any]]:
     import base64
 
     from ..sources.documents import pdf_page_images
@@ -83,7 +89,7 @@ def _page_images(project: Project, source: Source, spans: dict[str, tuple[int, i
     return pages
 
 
-def _cell_regions(source: Source, claims: list) -> list[dict]:
+def _cell_regions(source: Source, claims: list[RegisteredClaim]) -> list[dict[str, Any]]:
     """For each claim, the cells around the ones it cites (3 rows and columns each way)."""
     from ..proof.cells import locate
     from ..sources.grid import column_letter, split_reference
@@ -112,30 +118,34 @@ def _cell_regions(source: Source, claims: list) -> list[dict]:
     return regions
 
 
-def _cell_text(cell) -> str:
+def _cell_text(cell: Cell | None) -> str:
     from ..proof.cells import _as_shown
 
     return "" if cell is None or cell.value is None else _as_shown(cell)
 
 
-def _place_label(registered, document, language: str) -> str:
+def _place_label(registered: RegisteredClaim, document: Document, language: str) -> str:
     if document.kind == "sheet" or registered.page:
-        cells = registered.evidence.get("cells") or {}
-        return ", ".join(cells) if cells else text(language, "page_place", n=registered.page)
+        return _cited_cells(registered) or text(language, "page_place", n=registered.page)
     return f"{registered.quote_line}:{registered.quote_col}"
 
 
-def reader_place(registered, source: Source, language: str) -> str:
+def _cited_cells(registered: RegisteredClaim) -> str:
+    """'Model!D14, Model!E14': the cells a spreadsheet claim cites (its evidence's keys)."""
+    cells = registered.evidence.get("cells")
+    return ", ".join(str(where) for where in cells) if isinstance(cells, dict) else ""
+
+
+def reader_place(registered: RegisteredClaim, source: Source, language: str) -> str:
     """Where in its source a claim is, for readers: '¶ 4', 'p. 12' or 'Model!D14'."""
     if source.document.kind == "sheet":
-        cells = registered.evidence.get("cells") or {}
-        return ", ".join(cells) if cells else ""
+        return _cited_cells(registered)
     if registered.page:
         return text(language, "page_place", n=registered.page)
     return text(language, "paragraph", n=source.text.paragraph(registered.quote_line))
 
 
-def render_series_page(project: Project, series) -> Rendered:
+def render_series_page(project: Project, series: Series) -> Rendered:
     """A price or index series as a page: its metadata and every dated value, each row
     anchored (#d-2025-05-27) so a value quoted in a note links to its row."""
     environment = template_environment(project)

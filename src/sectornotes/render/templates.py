@@ -8,11 +8,19 @@ records which template files it actually loaded, for the build engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -23,11 +31,12 @@ from ..inputs.urls import safe_url
 class _RecordingLoader(BaseLoader):
     """Project templates first, package defaults second; remembers which files it served."""
 
-    def __init__(self, loaders: list[FileSystemLoader]):
+    def __init__(self, loaders: list[FileSystemLoader]) -> None:
         self.loaders = loaders
         self.loaded: dict[str, str] = {}
 
-    def get_source(self, environment, template):
+    def get_source(self, environment: Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
         for position, loader in enumerate(self.loaders):
             try:
                 source, filename, uptodate = loader.get_source(environment, template)
@@ -38,7 +47,8 @@ class _RecordingLoader(BaseLoader):
             self.loaded[template] = filename
             if position > 0:  # a default stays current only while no override appears
                 overrides = self.loaders[:position]
-                def still_current(uptodate=uptodate, overrides=overrides) -> bool:
+                def still_current(uptodate: Callable[[], bool] = uptodate,
+                                  overrides: list[FileSystemLoader] = overrides) -> bool:
                     return uptodate() and not any(
                         _has_template(other, template) for other in overrides)
 
@@ -66,7 +76,9 @@ class _RecordingEnvironment(ImmutableSandboxedEnvironment):
 
     recorded: set[str]
 
-    def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
+    def _load_template(self, name: str,
+                       globals: MutableMapping[str, Any] | None,  # noqa: A002 - Jinja's name
+                       ) -> Template:
         self.recorded.add(name)
         return super()._load_template(name, globals)
 
@@ -85,6 +97,7 @@ class _RecordingEnvironment(ImmutableSandboxedEnvironment):
                 f"internals or change them (refused: {refused})") from None
 
     def used_templates(self) -> dict[str, str]:
+        """Each template name this render asked for, with the file it was read from."""
         loader = self.loader
         loaded = loader.loaded if isinstance(loader, _RecordingLoader) else {}
         return {name: loaded.get(name, name) for name in sorted(self.recorded)}
