@@ -218,6 +218,8 @@ def _confined_file(build_dir: Path, folder: str, name: str) -> Path:
 
 
 def handler_for(server: PreviewSite) -> type[BaseHTTPRequestHandler]:
+    """The request handler class for `server`: every request path through
+    `resolve_request_path`, pages with the reload script, and the event stream."""
     build_dir = server.project.build_dir
 
     class Handler(BaseHTTPRequestHandler):

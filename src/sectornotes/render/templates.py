@@ -37,6 +37,7 @@ class _RecordingLoader(BaseLoader):
 
     def get_source(self, environment: Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
+        """The first loader's template, its file and when it stops being current."""
         for position, loader in enumerate(self.loaders):
             try:
                 source, filename, uptodate = loader.get_source(environment, template)
