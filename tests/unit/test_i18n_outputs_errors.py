@@ -57,7 +57,7 @@ def test_no_module_below_the_cli_imports_click():
     package = Path(sectornotes.__file__).parent
     offenders = []
     for path in package.rglob("*.py"):
-        if path.name in ("cli.py", "progress.py"):
+        if path.parent.name == "cli" or path.name == "progress.py":  # the command line itself
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

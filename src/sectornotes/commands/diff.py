@@ -15,10 +15,16 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SectornotesError
 from ..inputs.project import Project
 from ..language.formatting import format_date, format_point
+
+if TYPE_CHECKING:
+    from ..inputs.schema import Note
+    from ..loaded.project import LoadedProject
+    from ..proof.registry import RegisteredClaim
 
 WORKTREE = "WORKTREE"
 # References stay whole; numbers keep their decimals; punctuation and CJK characters
@@ -38,15 +44,16 @@ class NoteDiff:
     note: str
     old: str
     new: str
-    fields: dict[str, tuple] = field(default_factory=dict)
-    claims_added: list[dict] = field(default_factory=list)
-    claims_removed: list[dict] = field(default_factory=list)
-    values_changed: list[dict] = field(default_factory=list)
-    figures_changed: list[dict] = field(default_factory=list)
-    prose: list[dict] = field(default_factory=list)
+    fields: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    claims_added: list[dict[str, str]] = field(default_factory=list)
+    claims_removed: list[dict[str, str]] = field(default_factory=list)
+    values_changed: list[dict[str, str | None]] = field(default_factory=list)
+    figures_changed: list[dict[str, str]] = field(default_factory=list)
+    prose: list[dict[str, str]] = field(default_factory=list)
     inputs_changed: list[str] = field(default_factory=list)  # manifest comparisons only
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
+        """The differences as JSON-ready data (`diff --format json`)."""
         return {"note": self.note, "old": self.old, "new": self.new,
                 "fields": {k: list(v) for k, v in self.fields.items()},
                 "claims_added": self.claims_added, "claims_removed": self.claims_removed,
@@ -55,6 +62,7 @@ class NoteDiff:
 
     @property
     def empty(self) -> bool:
+        """True when the two revisions agree on everything compared."""
         return not any((self.fields, self.claims_added, self.claims_removed,
                         self.values_changed, self.figures_changed, self.prose,
                         self.inputs_changed))
@@ -77,7 +85,7 @@ def materialize(project: Project, revision: str, into: Path) -> Path:
     return into
 
 
-def _snapshot(root: Path, note_id: str, label: str):
+def _snapshot(root: Path, note_id: str, label: str) -> LoadedProject:
     from ..loaded.project import load_project
 
     report = load_project(Project(root), cache=False)
@@ -94,7 +102,8 @@ def diff_note(project: Project, old_rev: str, new_rev: str, note_id: str) -> Not
         return compare(old, new, note_id, old_rev, new_rev)
 
 
-def compare(old, new, note_id: str, old_label: str, new_label: str) -> NoteDiff:
+def compare(old: LoadedProject, new: LoadedProject, note_id: str, old_label: str,
+            new_label: str) -> NoteDiff:
     """The differences between two check reports' views of a note."""
     from ..model.notes import cited_claim_ids, embedded_figure_ids
 
@@ -120,28 +129,29 @@ def compare(old, new, note_id: str, old_label: str, new_label: str) -> NoteDiff:
     return result
 
 
-def _label(report, note, name: str, value) -> str:
-    if name in ("rating", "previous_rating") and value and report.house is not None:
+def _label(report: LoadedProject, note: Note, name: str, value: object) -> str:
+    if name in ("rating", "previous_rating") and isinstance(value, str) and value \
+            and report.house is not None:
         from ..language.i18n import rating_label
 
         return rating_label(report.house, note.rating_scale, value, note.language) or ""
     return "" if value is None else str(value)
 
 
-def _claim_entry(report, claim_id: str) -> dict:
+def _claim_entry(report: LoadedProject, claim_id: str) -> dict[str, str]:
     registered = report.registry.get(claim_id)
     if registered is None:
         return {"id": claim_id, "text": "(unknown claim)"}
-    return {"id": claim_id, "text": registered.claim.text, "source": _source(report, claim_id)}
+    return {"id": claim_id, "text": registered.claim.text, "source": _source(report, registered)}
 
 
-def _source(report, claim_id: str) -> str:
-    registered = report.registry.get(claim_id)
+def _source(report: LoadedProject, registered: RegisteredClaim) -> str:
     meta = report.registry.sources[registered.source_id].meta
     return f"{meta.publisher}, {format_date(meta.date)}"
 
 
-def _value_changes(old, new, claim_id: str, language: str) -> list[dict]:
+def _value_changes(old: LoadedProject, new: LoadedProject, claim_id: str, language: str
+                   ) -> list[dict[str, str | None]]:
     before, after = old.registry.get(claim_id), new.registry.get(claim_id)
     if before is None or after is None:
         return []
@@ -156,15 +166,16 @@ def _value_changes(old, new, claim_id: str, language: str) -> list[dict]:
             "claim": claim_id, "metric": key[0], "entity": key[1], "period": key[2],
             "old": format_point(was, language) if was else None,
             "new": format_point(now, language) if now else None,
-            "old_source": _source(old, claim_id), "new_source": _source(new, claim_id)})
+            "old_source": _source(old, before), "new_source": _source(new, after)})
     if before.claim.text != after.claim.text and not changes:
         changes.append({"claim": claim_id, "metric": "text", "entity": "", "period": "",
                         "old": before.claim.text, "new": after.claim.text,
-                        "old_source": _source(old, claim_id), "new_source": _source(new, claim_id)})
+                        "old_source": _source(old, before), "new_source": _source(new, after)})
     return changes
 
 
-def _figure_change(old, new, figure_id, old_figures, new_figures) -> dict | None:
+def _figure_change(old: LoadedProject, new: LoadedProject, figure_id: str,
+                   old_figures: list[str], new_figures: list[str]) -> dict[str, str] | None:
     from ..model.figures import figure_rows
 
     if figure_id not in old_figures:
@@ -181,14 +192,14 @@ def _figure_change(old, new, figure_id, old_figures, new_figures) -> dict | None
     return None
 
 
-def _prose_fields(note) -> dict[str, str]:
+def _prose_fields(note: Note) -> dict[str, str]:
     fields = {f"key point {i + 1}": text for i, text in enumerate(note.key_points)}
     fields.update({f"section '{s.heading}'": s.body for s in note.sections})
     fields.update({f"risk {i + 1}": text for i, text in enumerate(note.risks)})
     return fields
 
 
-def _prose_changes(old_note, new_note) -> list[dict]:
+def _prose_changes(old_note: Note, new_note: Note) -> list[dict[str, str]]:
     old_fields, new_fields = _prose_fields(old_note), _prose_fields(new_note)
     changes = []
     for name in dict.fromkeys(list(old_fields) + list(new_fields)):

@@ -20,6 +20,7 @@ __all__ = ["RegimeContext", "check_regime_names", "check_regimes", "note_regimes
 if TYPE_CHECKING:
     from ..inputs.schema import Compliance, House
     from ..inputs.yamlfile import YamlDocument
+    from ..model.figures import LoadedFigure
     from ..model.notes import LoadedNote
     from ..sources.series import Series
 
@@ -305,7 +306,7 @@ def check_previous_ratings(notes: dict[str, LoadedNote]) -> list[Finding]:
     return findings
 
 
-def check_coverage_ratings(figures: dict, house: House) -> list[Finding]:
+def check_coverage_ratings(figures: dict[str, LoadedFigure], house: House) -> list[Finding]:
     """Each company of a coverage table carries a company rating of the house's scale."""
     from ..findings import did_you_mean
     from ..language.i18n import rating_scale
@@ -321,7 +322,7 @@ def check_coverage_ratings(figures: dict, house: House) -> list[Finding]:
     return findings
 
 
-def check_coverage_agrees(notes: dict[str, LoadedNote], figures: dict,
+def check_coverage_agrees(notes: dict[str, LoadedNote], figures: dict[str, LoadedFigure],
                           registry: object) -> list[Finding]:
     """A coverage table embedded in a note gives each company the rating and target the note's
     subjects give it: the table and the disclosures must tell one story."""

@@ -9,20 +9,28 @@ means "maybe delivered" and is reported for reconciliation, not resent.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import fcntl
-import io
 import os
 import sqlite3
-from collections.abc import Callable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 from pathlib import Path
-from typing import TextIO
 
-from ..errors import SectornotesError
 from ..inputs.project import Project
-from ..render.csvsafe import safe_row
+from .lock import DistributionLock, require_writable
+from .rows import (
+    COLUMNS,
+    Approval,
+    Delivery,
+    RecordsError,
+    deliveries_csv,
+    deliveries_table,
+    normalized_address,
+    now_utc,
+)
+
+# The rows and the lock live beside this module; their old import path still works.
+__all__ = ["COLUMNS", "Approval", "Delivery", "DistributionLock", "Records", "RecordsError",
+           "deliveries_csv", "deliveries_table", "legacy_rows", "normalized_address", "now_utc",
+           "read_records", "records_path", "require_writable"]
 
 RECORDS_FILE = "sectornotes.sqlite"
 LEGACY_LEDGER = "distribution.sqlite"  # in build/, before the records moved out of it
@@ -67,58 +75,9 @@ CREATE TABLE IF NOT EXISTS disseminations (
 """
 
 
-@dataclass
-class Approval:
-    """A supervisory sign-off of one built PDF of a note."""
-
-    id: int
-    note: str
-    build_sha256: str
-    approver: str
-    approved_at: str
-
-
-class RecordsError(SectornotesError):
-    """The records database cannot be opened or written."""
-
-
-@dataclass
-class Delivery:
-    """One row: one copy of one build of a note to one address."""
-
-    id: int
-    note: str
-    build_sha256: str
-    client_id: str
-    client_name: str
-    address: str
-    address_key: str
-    watermark_id: str
-    message_id: str
-    copy_sha256: str | None
-    status: str
-    smtp_response: str | None
-    attempts: int
-    created_at: str
-    updated_at: str
-
-
-COLUMNS = tuple(f.name for f in fields(Delivery))
-
-
-def normalized_address(address: str) -> str:
-    """The form two spellings of one mailbox share (case and surrounding space ignored)."""
-    return address.strip().casefold()
-
-
 def records_path(project: Project) -> Path:
     """records/sectornotes.sqlite: outside build/, so `clean` never removes it."""
     return project.records_dir / RECORDS_FILE
-
-
-def now_utc() -> str:
-    """The time a row changed, to the second, in UTC (ISO 8601)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 META = """
@@ -433,86 +392,7 @@ def legacy_rows(ledger: Path) -> list[Delivery]:
             for note, build, client_id, name, address, watermark, *rest in rows]
 
 
-def require_writable(folder: Path, display: str) -> None:
-    """Refuse, naming the folder, when the records cannot be written there (before any send)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise RecordsError(
-            f"{display}: the records folder {folder.name}/ cannot be written "
-            f"({error.strerror or error}); every delivery is recorded before it is sent, so "
-            "nothing was sent: make it writable (or point -C at a writable copy)") from None
-
-
 def read_records(project: Project) -> list[Delivery]:
     """Every delivery recorded (none when the project never distributed); opened read-only."""
     with Records(project, read_only=True) as records:
         return records.all()
-
-
-def deliveries_csv(deliveries: list[Delivery]) -> str:
-    """The records as CSV, every column, for the compliance archive."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    # Client names and SMTP replies come from outside: never a formula in a spreadsheet.
-    writer.writerows(safe_row(astuple(d)) for d in deliveries)
-    return buffer.getvalue()
-
-
-def deliveries_table(deliveries: list[Delivery]) -> str:
-    """The records as an aligned table of the columns a person scans."""
-    if not deliveries:
-        return "no deliveries recorded yet (records/sectornotes.sqlite)"
-    shown = ("note", "client_id", "address", "status", "attempts", "smtp_response", "updated_at")
-    table = [list(shown)] + [[str(getattr(d, c) or "")[:48] for c in shown] for d in deliveries]
-    widths = [max(len(row[i]) for row in table) for i in range(len(shown))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     for row in table)
-
-
-class DistributionLock:
-    """One distribution at a time per project: a second run waits for the first.
-
-    A POSIX record lock on records/distribute.lock: released by the OS when the
-    holder dies, never inherited by child processes.
-    """
-
-    def __init__(self, project: Project, log: Callable[[str], None]):
-        self.path = project.records_dir / "distribute.lock"
-        self.log = log
-        self.handle: TextIO | None = None
-
-    def __enter__(self) -> DistributionLock:
-        display = f"{self.path.parent.name}/{self.path.name}"
-        require_writable(self.path.parent, display)
-        try:
-            return self._acquire()
-        except OSError as error:
-            raise RecordsError(f"{display}: cannot take the distribution lock "
-                               f"({error.strerror or error}); nothing was sent") from None
-
-    def _acquire(self) -> DistributionLock:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole run
-        try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except (BlockingIOError, PermissionError):
-            handle.seek(0)
-            self.log(f"waiting for another distribution of this project "
-                     f"(pid {handle.read().strip() or 'unknown'}) to finish")
-            fcntl.lockf(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self.handle = handle
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.handle is not None:
-            fcntl.lockf(self.handle, fcntl.LOCK_UN)
-            self.handle.close()
-            self.handle = None

@@ -55,8 +55,8 @@ def _footers_pdf(texts: list[str], fonts: list[str]) -> bytes:
 
     import weasyprint
 
-    from ..render.html import css_font_list
     from ..render.pdf import font_config
+    from ..render.templates import css_font_list
 
     pages = "".join(f"<section><p>{escape(text)}</p></section>" for text in texts)
     html = (f"<html><head><style>@page {{ size: A4; margin: 0 }} section {{ height: 297mm; "

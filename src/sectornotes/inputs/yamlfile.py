@@ -18,7 +18,8 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 Position = tuple[int, int]  # 1-based line, column
-PathKey = tuple  # ('claims', 3, 'data', 0, 'value')
+# ('claims', 3, 'data', 0, 'value'): mapping keys are whatever scalar the file wrote.
+PathKey = tuple[object, ...]
 
 
 class FileProblem(Exception):
@@ -323,7 +324,7 @@ def _construct(node: yaml.Node, key_path: PathKey, document: YamlDocument) -> ob
     document.value_positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     document.value_offsets[key_path] = node.start_mark.index
     if isinstance(node, yaml.MappingNode):
-        mapping: dict = {}
+        mapping: dict[object, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise FileProblem(document.finding(key_path, "mapping keys must be plain values"))

@@ -50,7 +50,7 @@ def format_number(value: float | Decimal, language: str = "en", unit: str | None
     # Babel quantizes in the current context: room for every digit, as str.format has.
     with localcontext() as context:
         context.prec = max(context.prec, number.adjusted() + places + 3)
-        formatted = _number_pattern(pattern).apply(number, _locale(spoken.locale))
+        formatted = str(_number_pattern(pattern).apply(number, _locale(spoken.locale)))
     if signed and number > 0:
         formatted = "+" + formatted
     return formatted

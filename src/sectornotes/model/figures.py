@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, did_you_mean
 from ..inputs.project import Project
@@ -103,7 +103,7 @@ def _query_matches(figure: Figure, point: DataPoint) -> bool:
             and (not query.period or point.period in query.period))
 
 
-def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict]:
+def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict[str, Any]]:
     """The plotted points as plain dicts (picklable, for worker processes)."""
     return [{"value": p.point.value, "low": p.point.low, "high": p.point.high,
              "unit": p.point.unit, "qualifier": p.point.qualifier or "",

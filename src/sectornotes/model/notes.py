@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     # The schema (pydantic) loads only when a file is read: a no-op build never needs it.
     from ..inputs.loading import Loaded
     from ..inputs.schema import House, Note, SourceMeta
+    from ..inputs.yamlfile import PathKey
+    from .figures import LoadedFigure
 
     LoadedNote = Loaded[Note]
 
@@ -44,7 +46,7 @@ def load_notes(project: Project) -> tuple[dict[str, LoadedNote], list[Finding]]:
     return load_folder(project, project.note_files(), Note)
 
 
-def prose_fields(note: Note) -> Iterator[tuple[tuple, str]]:
+def prose_fields(note: Note) -> Iterator[tuple[PathKey, str]]:
     """(key path, Markdown text) of every piece of prose that may cite claims."""
     for index, point in enumerate(note.key_points):
         yield ("key_points", index), point
@@ -78,7 +80,8 @@ def embedded_figure_ids(note: Note) -> list[str]:
     return list(dict.fromkeys(f for section in note.sections for f in section.figures))
 
 
-def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry, figures: dict,
+def check_notes(notes: dict[str, LoadedNote], registry: ClaimRegistry,
+                figures: dict[str, LoadedFigure],
                 house: House | None, strict: bool = False) -> list[Finding]:
     """Every reference in every note resolves; with strict, no uncited numbers."""
     findings: list[Finding] = []
@@ -124,7 +127,8 @@ def _check_people_and_ratings(loaded: LoadedNote, house: House | None) -> list[F
     return findings
 
 
-def _check_figures(loaded: LoadedNote, figures: dict, registry: ClaimRegistry) -> list[Finding]:
+def _check_figures(loaded: LoadedNote, figures: dict[str, LoadedFigure],
+                   registry: ClaimRegistry) -> list[Finding]:
 
     findings = []
     for section_index, section in enumerate(loaded.spec.sections):
@@ -148,7 +152,7 @@ def _check_prose(loaded: LoadedNote, registry: ClaimRegistry, strict: bool) -> l
     findings = []
     embedded = embedded_figure_ids(loaded.spec)
     for key_path, prose in prose_fields(loaded.spec):
-        seen: Counter = Counter()
+        seen: Counter[str] = Counter()
         for reference in references_in(prose):
             problem = _reference_problem(reference, registry, embedded, loaded.spec)
             occurrence = seen[reference.written]
@@ -292,7 +296,8 @@ def _names_in_language(loaded: LoadedNote, registry: ClaimRegistry) -> list[Find
     return [Finding(finding.path, finding.line, finding.col, finding.message, "warning")]
 
 
-def _later_sources(loaded: LoadedNote, registry: ClaimRegistry, figures: dict) -> list[Finding]:
+def _later_sources(loaded: LoadedNote, registry: ClaimRegistry,
+                   figures: dict[str, LoadedFigure]) -> list[Finding]:
     """A note cannot rely on documents published after it: one error, at its date."""
     from .figures import figure_claim_ids
 

@@ -419,7 +419,7 @@ def _shorten(text: str, limit: int = 160) -> str:
 
 
 def _conflicts(registry: ClaimRegistry) -> list[Finding]:
-    seen: dict[tuple, tuple[RegisteredClaim, int]] = {}
+    seen: dict[tuple[str, str, str], tuple[RegisteredClaim, int]] = {}
     findings = []
     for registered in registry.claims.values():
         for point_index, point in enumerate(registered.claim.data):

@@ -20,6 +20,7 @@ written with. A derived number needs no quote of its own: its inputs carry their
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
     from ..inputs.schema import DataPoint
     from .registry import ClaimRegistry
 
-_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
-              ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+_OPERATORS: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
 
 
 class FormulaError(ValueError):

@@ -13,7 +13,7 @@ from ..findings import Finding, did_you_mean
 
 if TYPE_CHECKING:
     from ..inputs.schema import Claim, SourceMeta
-    from ..inputs.yamlfile import YamlDocument
+    from ..inputs.yamlfile import PathKey, YamlDocument
     from ..sources.documents import Document
     from ..sources.quotes import SourceText
     from ..sources.series import Series
@@ -60,7 +60,7 @@ class RegisteredClaim:
     def id(self) -> str:
         return self.claim.id
 
-    def finding(self, *key_path, message: str) -> Finding:
+    def finding(self, *key_path: object, message: str) -> Finding:
         return self.document.finding(("claims", self.index, *key_path), message)
 
 
@@ -84,7 +84,7 @@ class ClaimRegistry:
         """A did-you-mean hint for an unknown claim id."""
         return did_you_mean(claim_id, self.claims)
 
-    def unknown_claim(self, document: YamlDocument, key_path: tuple, label: str,
+    def unknown_claim(self, document: YamlDocument, key_path: PathKey, label: str,
                       claim_id: str, advice: str = "") -> Finding:
         """The finding for a reference to a claim that is not registered.
 

@@ -29,6 +29,9 @@ from ..proof.numbers import as_decimal  # noqa: E402
 from ..proof.units import UNITS  # noqa: E402
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..inputs.schema import House, TransformStep
     from ..model.figurekinds import FigureInput
 
 COLUMNS = ["x", "series", "value", "low", "high", "unit", "qualifier", "estimate", "derived",
@@ -49,7 +52,8 @@ class ChartStyle:
     label_size: float = 7.5
 
     @classmethod
-    def from_house(cls, house, language: str) -> ChartStyle:
+    def from_house(cls, house: House, language: str) -> ChartStyle:
+        """The house's chart look for a page in `language` (its fonts differ by language)."""
         return cls(tuple(house.palette), tuple(house.fonts.get(language, [])),
                    house.chart_type.base_size, house.chart_type.label_size)
 
@@ -63,7 +67,7 @@ class FigureOutput:
     frame: pd.DataFrame
 
 
-def build_frame(figure_id: str, figure: Figure, rows: list[dict],
+def build_frame(figure_id: str, figure: Figure, rows: list[dict[str, Any]],
                 figures_dir: Path) -> pd.DataFrame:
     """The tidy frame a figure plots: one row per value, naming its claim."""
     frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("x", "series", "label")])
@@ -91,7 +95,7 @@ def _estimate_label(label: str, estimate: bool, axis: str) -> str:
     return f"{label}E" if axis == "period" else f"{label} (E)"
 
 
-def _apply(step, frame: pd.DataFrame) -> pd.DataFrame:
+def _apply(step: TransformStep, frame: pd.DataFrame) -> pd.DataFrame:
     if step.filter is not None:
         return frame  # applied once, where points are selected (figures.filtered_points)
     if step.convert is not None:
@@ -169,7 +173,7 @@ def _run_custom(figure_id: str, figure: Figure, frame: pd.DataFrame,
     return result
 
 
-def build_figure(figure_id: str, figure: Figure, rows: list[dict], style: ChartStyle,
+def build_figure(figure_id: str, figure: Figure, rows: list[dict[str, Any]], style: ChartStyle,
                  figures_dir: Path) -> FigureOutput:
     """Frame, CSV and (unless a table) a deterministic SVG for one figure.
 
@@ -292,7 +296,8 @@ def _qualified(qualifier: str, language: str) -> str:
     return text(language, f"qualifier_{qualifier}")
 
 
-def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
+def _bars(axes: Axes, figure: Figure, frame: pd.DataFrame, categories: list[str],
+          series_names: list[str], look: _Look, unit: str) -> None:
     positions = range(len(categories))
     count = len(series_names)
     horizontal = figure.kind == "hbar"
@@ -340,7 +345,7 @@ def _bars(axes, figure, frame, categories, series_names, look, unit) -> None:
         0, color="#555555", linewidth=0.8)
 
 
-def _wrap_ticks(axes, categories, label_size: float) -> None:
+def _wrap_ticks(axes: Axes, categories: list[str], label_size: float) -> None:
     import textwrap
 
     longest = max((len(c) for c in categories), default=0)
@@ -364,7 +369,8 @@ def time_positions(periods: list[str]) -> list[int]:
     return [day - first for day in days]
 
 
-def _lines(axes, figure, frame, categories, series_names, look, unit) -> None:
+def _lines(axes: Axes, figure: Figure, frame: pd.DataFrame, categories: list[str],
+           series_names: list[str], look: _Look, unit: str) -> None:
     on_time_axis = figure.x == "period"
     if on_time_axis:  # points spaced by their dates, not evenly
         where = dict(zip(frame["x"], time_positions(list(frame["starts"])), strict=True))
@@ -385,7 +391,8 @@ def _lines(axes, figure, frame, categories, series_names, look, unit) -> None:
     axes.margins(y=0.2)
 
 
-def _ranges(axes, figure, frame, categories, series_names, look, unit) -> None:
+def _ranges(axes: Axes, figure: Figure, frame: pd.DataFrame, categories: list[str],
+            series_names: list[str], look: _Look, unit: str) -> None:
     for position, category in enumerate(categories):
         row = frame[frame["x"] == category].iloc[0]
         if pd.notna(row["low"]):
@@ -444,9 +451,10 @@ def draw_performance(lines: list[tuple[str, list[tuple[Any, float]]]],
                           ha="center", fontsize=style.label_size,
                           color=palette[1 % len(palette)])
     span_days = (main[-1][0] - main[0][0]).days if len(main) > 1 else 0
-    axes.xaxis.set_major_locator(mdates.MonthLocator(
+    # matplotlib.dates carries no annotations (its stubs skip it): untyped calls.
+    axes.xaxis.set_major_locator(mdates.MonthLocator(  # type: ignore[no-untyped-call]
         bymonth=(1, 7) if span_days > 500 else (1, 4, 7, 10)))
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
     from ..language.i18n import text
 
     axes.set_ylabel(text(language, "rebased_axis"))

@@ -1,24 +1,15 @@
-"""Jinja2 → HTML for notes and source pages, in the house style.
+"""Jinja2 → HTML for notes, in the house style.
 
-Templates come from the project's `templates/` first and the package's
-defaults second, so a project may override any single file. Every render
-records which template files it actually loaded, for the build engine.
+The template environment is in templates.py and source pages in
+sourcepages.py; `Rendered`, `render_source` and `render_series_page` stay
+importable from here, where the build stages look for them.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
-
-from ..inputs.project import PACKAGE_TEMPLATES, Project
-from ..inputs.schema import Figure, House
-from ..inputs.urls import safe_url
+from ..inputs.schema import Figure, House, Note
 from ..language.formatting import format_date, format_number, format_point, source_line
 from ..language.i18n import rating_definition, rating_label, rating_scale, strings, text
 from ..language.languages import language as language_of
@@ -28,120 +19,23 @@ from ..model.notes import embedded_figure_ids
 from ..proof.registry import ClaimRegistry, Source
 from ..sources.quotes import normalize
 from ..version import __version__
-from .langspans import mark_other_scripts
 from .markdown import Citations, render_markdown, split_series_key
+from .sourcepages import reader_place, render_series_page, render_source
+from .templates import Rendered, css_font_list, css_string, page_counter, template_environment
 
 if TYPE_CHECKING:
-    from ..model.figures import LoadedFigure
+    from ..inputs.project import Project
+    from ..model.figures import LoadedFigure, PlottedPoint
     from ..model.notes import LoadedNote
 
-
-class _RecordingLoader(BaseLoader):
-    """Project templates first, package defaults second; remembers which files it served."""
-
-    def __init__(self, loaders: list[FileSystemLoader]):
-        self.loaders = loaders
-        self.loaded: dict[str, str] = {}
-
-    def get_source(self, environment, template):
-        for position, loader in enumerate(self.loaders):
-            try:
-                source, filename, uptodate = loader.get_source(environment, template)
-            except TemplateNotFound:
-                continue
-            if position == 0 and _leaves(loader, filename):
-                continue  # an override linking outside the project is never read (check says so)
-            self.loaded[template] = filename
-            if position > 0:  # a default stays current only while no override appears
-                overrides = self.loaders[:position]
-                def still_current(uptodate=uptodate, overrides=overrides) -> bool:
-                    return uptodate() and not any(
-                        _has_template(other, template) for other in overrides)
-
-                return source, filename, still_current
-            return source, filename, uptodate
-        raise TemplateNotFound(template)
-
-
-def _leaves(loader: FileSystemLoader, filename: str) -> bool:
-    project_root = Path(loader.searchpath[0]).resolve().parent
-    return not Path(filename).resolve().is_relative_to(project_root)
-
-
-def _has_template(loader: FileSystemLoader, name: str) -> bool:
-    return any((Path(folder) / name).is_file() for folder in loader.searchpath)
-
-
-class _RecordingEnvironment(ImmutableSandboxedEnvironment):
-    """Remembers every template name a render asks for, compiled-cache hits included.
-
-    Sandboxed: a project's template override is a file anyone may ship with a project,
-    so it can read the values it is given but cannot reach Python's internals
-    (`__class__`, `__globals__` …), call unsafe functions or mutate what it is given.
-    """
-
-    recorded: set[str]
-
-    def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
-        self.recorded.add(name)
-        return super()._load_template(name, globals)
-
-    def render_page(self, name: str, context: dict[str, Any]) -> str:
-        """Render a template; an override's unsafe operation is a clear error, not a leak."""
-        from jinja2.exceptions import SecurityError
-
-        from ..errors import SectornotesError
-
-        try:
-            page = self.get_template(name).render(context)
-        except SecurityError as refused:
-            where = ", ".join(f"templates/{t}" for t in self.recorded) or f"templates/{name}"
-            raise SectornotesError(
-                f"{where}: a template may use the values it is given but not reach Python's "
-                f"internals or change them (refused: {refused})") from None
-        return mark_other_scripts(page, str(context.get("language", "en")))
-
-    def used_templates(self) -> dict[str, str]:
-        loader = self.loader
-        loaded = loader.loaded if isinstance(loader, _RecordingLoader) else {}
-        return {name: loaded.get(name, name) for name in sorted(self.recorded)}
-
-
-_ENVIRONMENTS: dict[Path, _RecordingEnvironment] = {}
-
-
-def template_environment(project: Project) -> _RecordingEnvironment:
-    """The project's environment (compiled templates are reused; edits are seen via
-    Jinja's up-to-date check), with autoescaping on and an empty record of loads."""
-    environment = _ENVIRONMENTS.get(project.root)
-    if environment is None:
-        loader = _RecordingLoader([FileSystemLoader(str(project.root / "templates")),
-                                   FileSystemLoader(str(PACKAGE_TEMPLATES))])
-        environment = _RecordingEnvironment(
-            loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-            lstrip_blocks=True, keep_trailing_newline=True)
-        # Every user-written link goes through the one URL policy here too, so a model
-        # that skipped validation still renders no javascript: link (templates: `| safe_url`).
-        environment.filters["safe_url"] = safe_url
-        _ENVIRONMENTS[project.root] = environment
-    environment.recorded = set()
-    return environment
-
-
-@dataclass
-class Rendered:
-    """An HTML page and what went into it."""
-
-    html: str
-    templates: dict[str, str] = field(default_factory=dict)  # name -> file path
-    claim_ids: list[str] = field(default_factory=list)
-    figure_ids: list[str] = field(default_factory=list)
+__all__ = ["Rendered", "css_font_list", "css_string", "reader_place", "render_note",
+           "render_series_page", "render_source", "template_environment"]
 
 
 def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
                 figures: dict[str, LoadedFigure], house: House, target: str = "html",
                 related_titles: dict[str, str] | None = None,
-                disclosures: dict | None = None) -> Rendered:
+                disclosures: dict[str, Any] | None = None) -> Rendered:
     """The note as HTML: `target` 'html' links citations to source pages, 'pdf' to endnotes."""
     note = loaded.spec
     language = note.language
@@ -184,34 +78,6 @@ def render_note(project: Project, loaded: LoadedNote, registry: ClaimRegistry,
     return Rendered(html, environment.used_templates(), citations.claim_ids(), figure_ids)
 
 
-def css_font_list(names: list[str]) -> Markup:
-    """A CSS font-family value; names are reduced to safe characters (no CSS injection)."""
-    cleaned = [re.sub(r"[^A-Za-z0-9 _-]", "", name).strip() for name in names]
-    generic = {"serif", "sans-serif", "monospace"}
-    parts = [name if name in generic else f'"{name}"' for name in cleaned if name]
-    return Markup(", ".join(parts or ["sans-serif"]))
-
-
-def css_string(text: str) -> Markup:
-    """Text as a quoted CSS string that cannot close the string or the <style> element."""
-    escaped = "".join(c if c.isalnum() or c in " ()-_.,·（）" else f"\\{ord(c):x} " for c in text)
-    return Markup(f'"{escaped}"')
-
-
-def page_counter(footer: str) -> Markup:
-    """A language's 'Page {page} of {pages}' as CSS content with page counters. The
-    text is the tool's own string: only what could end the string or the <style> is
-    escaped, so CJK punctuation stays as written."""
-    parts = []
-    for index, part in enumerate(re.split(r"\{(page|pages)\}", footer)):
-        if index % 2:
-            parts.append(f"counter({part})")
-        elif part:
-            parts.append('"' + "".join(c if c.isprintable() and c not in '"\\<>' else
-                                       f"\\{ord(c):x} " for c in part) + '"')
-    return Markup(" ".join(parts))
-
-
 def _mixed_note(figure: Figure) -> str | None:
     """What a figure mixing period lengths or metrics says about it (see allow_mixed)."""
     if not figure.allow_mixed:
@@ -221,7 +87,7 @@ def _mixed_note(figure: Figure) -> str | None:
 
 
 def _figure_context(loaded: LoadedFigure, number: int, registry: ClaimRegistry,
-                    citations: Citations, house: House) -> dict:
+                    citations: Citations, house: House) -> dict[str, Any]:
     figure = loaded.spec
     sources = []
     for claim_id in figure_claim_ids(figure, registry):
@@ -270,7 +136,7 @@ def _exhibit_source_line(figure: Figure, registry: ClaimRegistry, claims_line: s
 
 
 def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citations,
-                    house: House) -> dict:
+                    house: House) -> dict[str, Any]:
     """The coverage table: each number links to its claim or series point; upside and P/E
     are derived (†, with how in the hover)."""
     from .exhibits import coverage_cells
@@ -285,7 +151,7 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
     columns = text(language, "coverage_columns", p1=f"{periods[0]}{suffix[0]}",
                    p2=f"{periods[1]}{suffix[1]}").split("|")
 
-    def claim_cell(cell: dict | None) -> dict | None:
+    def claim_cell(cell: dict[str, Any] | None) -> dict[str, Any] | None:
         if not cell or cell.get("value") is None:
             return None
         if cell.get("claim"):
@@ -297,7 +163,8 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
         return {"text": format_series_value(cell["value"], language),
                 "href": citations.href(key), "quote": citations.quote(key)}
 
-    def derived_cell(cell: dict | None, unit: str, anchor: dict | None) -> dict | None:
+    def derived_cell(cell: dict[str, Any] | None, unit: str,
+                     anchor: dict[str, Any] | None) -> dict[str, Any] | None:
         if not cell:
             return None
         return {"text": f"{format_number(cell['value'], language, decimals=1)}{unit}†",
@@ -318,15 +185,16 @@ def _coverage_table(figure: Figure, registry: ClaimRegistry, citations: Citation
     return {"columns": columns, "rows": table_rows}
 
 
-def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) -> dict:
+def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations
+           ) -> dict[str, Any]:
     figure = loaded.spec
     points = filtered_points(figure, registry)
 
-    def column_value(plotted, column):
+    def column_value(plotted: PlottedPoint, column: str) -> str:
         raw = plotted.claim_id if column == "claim_id" else getattr(plotted.point, column)
         return figure.labels.get(str(raw), str(raw))
 
-    rows: dict[str, dict[str, dict]] = {}
+    rows: dict[str, dict[str, dict[str, str]]] = {}
     columns: list[str] = []
     for plotted in points:
         row = column_value(plotted, figure.x)
@@ -341,7 +209,7 @@ def _table(loaded: LoadedFigure, registry: ClaimRegistry, citations: Citations) 
                                          for label, cells in rows.items()]}
 
 
-def _rating_context(house: House, note) -> dict:
+def _rating_context(house: House, note: Note) -> dict[str, Any]:
     ids = [rating.id for rating in rating_scale(house, note.rating_scale)]
     change = None
     if note.previous_rating is not None:
@@ -355,7 +223,7 @@ def _rating_context(house: House, note) -> dict:
             "change": change, "scale": note.rating_scale}
 
 
-def _analysts(house: House, note) -> list[dict]:
+def _analysts(house: House, note: Note) -> list[dict[str, str | None]]:
     by_id = {analyst.id: analyst for analyst in house.analysts}
     people = []
     for analyst_id in note.analysts:
@@ -366,7 +234,8 @@ def _analysts(house: House, note) -> list[dict]:
     return people
 
 
-def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> list[dict]:
+def _endnotes(citations: Citations, registry: ClaimRegistry, language: str
+              ) -> list[dict[str, Any]]:
     from ..proof.derived import describe
 
     endnotes = []
@@ -400,7 +269,8 @@ def _endnotes(citations: Citations, registry: ClaimRegistry, language: str) -> l
     return endnotes
 
 
-def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: str) -> dict:
+def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: str
+                    ) -> dict[str, Any]:
     """The endnote of a series value quoted in prose: instrument, date, value, provider."""
     import datetime as dt
 
@@ -423,145 +293,9 @@ def _series_endnote(registry: ClaimRegistry, point: tuple[str, str], language: s
     }
 
 
-def _rating_tables(house: House, language: str) -> list[dict]:
+def _rating_tables(house: House, language: str) -> list[dict[str, Any]]:
     return [{"title": strings(language)[f"{scale}_scale"],
              "rows": [{"label": localized(r.label, language),
                        "definition": rating_definition(house, scale, r, language)}
                       for r in rating_scale(house, scale)]}
             for scale in ("company", "sector")]
-
-
-def render_source(project: Project, source: Source, registry: ClaimRegistry) -> Rendered:
-    """The source with every quoted passage highlighted and anchored by claim id: its text
-    (a text or a web page), its quoted pages as images (a PDF), or the region around each
-    cited cell (a spreadsheet)."""
-    claims = [r for r in registry.claims.values() if r.source_id == source.id]
-    document = source.document
-    spans = {}
-    for registered in claims:
-        quote = registered.claim.source.quote
-        found = document.spans(quote) if quote else []
-        span = next((s for s in found if document.page_at(s[0]) == registered.page), None) \
-            if registered.page else (found[0] if found else None)
-        if span:
-            spans[registered.id] = span
-    context: dict = {"segments": [], "pages": [], "regions": []}
-    if document.kind == "pdf":
-        context["pages"] = _page_images(project, source, spans)
-    elif document.kind == "sheet":
-        context["regions"] = _cell_regions(source, claims)
-    else:
-        context["segments"] = _segments(document.text.text, spans)
-    language = source.meta.language
-    environment = template_environment(project)
-    html = environment.render_page("source.html", dict(
-        source=source, meta=source.meta.model_copy(update={"url": safe_url(source.meta.url)}),
-        labels=strings(language), kind=document.kind,
-        file_name=project.relative(project.seeds_dir / Path(document.path).name),
-        claims=[{"id": r.id, "text": r.claim.text, "line": r.quote_line, "col": r.quote_col,
-                 "place": _place_label(r, document, language)} for r in claims],
-        language=language, html_lang=language_of(language).html_lang,
-        date=format_date(source.meta.date, language), version=__version__, **context))
-    return Rendered(html, environment.used_templates(), [r.id for r in claims], [])
-
-
-def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[dict]:
-    boundaries = sorted({0, len(text), *[p for s in spans.values() for p in s]})
-    segments = []
-    for start, end in zip(boundaries, boundaries[1:], strict=False):
-        covering = [cid for cid, (s, e) in spans.items() if s <= start and end <= e]
-        anchors = [cid for cid, (s, _) in spans.items() if s == start]
-        segments.append({"text": text[start:end], "claims": covering, "anchors": anchors})
-    return segments
-
-
-def _page_images(project: Project, source: Source, spans: dict[str, tuple[int, int]]
-                 ) -> list[dict]:
-    import base64
-
-    from ..sources.documents import pdf_page_images
-
-    path = project.seeds_dir / Path(source.document.path).name
-    pages, anchored = [], set()
-    for image in pdf_page_images(path, source.document, spans):
-        boxes = []
-        for claim, left, top, width, height in image.boxes:
-            boxes.append({"claim": claim, "anchor": claim not in anchored,
-                          "style": f"left:{left:.2f}%;top:{top:.2f}%;width:{width:.2f}%;"
-                                   f"height:{height:.2f}%"})
-            anchored.add(claim)
-        pages.append({
-            "number": image.number, "aspect": 100 * image.height / image.width,
-            "src": "data:image/png;base64," + base64.b64encode(image.png).decode("ascii"),
-            "boxes": boxes})
-    return pages
-
-
-def _cell_regions(source: Source, claims: list) -> list[dict]:
-    """For each claim, the cells around the ones it cites (3 rows and columns each way)."""
-    from ..proof.cells import locate
-    from ..sources.grid import column_letter, split_reference
-
-    regions = []
-    for registered in claims:
-        for point in registered.claim.data:
-            found = locate(source, point) if point.derived is None else "derived"
-            if isinstance(found, str):
-                continue
-            sheet, reference = found
-            where = split_reference(reference)
-            if where is None:
-                continue
-            row, column = where
-            rows = range(max(1, row - 3), min(sheet.max_row, row + 3) + 1)
-            columns = range(max(1, column - 3), min(sheet.max_column, column + 3) + 1)
-            header_columns = [1] if 1 not in columns else []
-            regions.append({
-                "claim": registered.id, "sheet": sheet.name, "cell": reference,
-                "columns": [column_letter(c) for c in [*header_columns, *columns]],
-                "rows": [{"number": r, "cells": [
-                    {"text": _cell_text(sheet.cell(f"{column_letter(c)}{r}")),
-                     "current": (r, c) == (row, column)}
-                    for c in [*header_columns, *columns]]} for r in rows]})
-    return regions
-
-
-def _cell_text(cell) -> str:
-    from ..proof.cells import _as_shown
-
-    return "" if cell is None or cell.value is None else _as_shown(cell)
-
-
-def _place_label(registered, document, language: str) -> str:
-    if document.kind == "sheet" or registered.page:
-        cells = registered.evidence.get("cells") or {}
-        return ", ".join(cells) if cells else text(language, "page_place", n=registered.page)
-    return f"{registered.quote_line}:{registered.quote_col}"
-
-
-def reader_place(registered, source: Source, language: str) -> str:
-    """Where in its source a claim is, for readers: '¶ 4', 'p. 12' or 'Model!D14'."""
-    if source.document.kind == "sheet":
-        cells = registered.evidence.get("cells") or {}
-        return ", ".join(cells) if cells else ""
-    if registered.page:
-        return text(language, "page_place", n=registered.page)
-    return text(language, "paragraph", n=source.text.paragraph(registered.quote_line))
-
-
-def render_series_page(project: Project, series) -> Rendered:
-    """A price or index series as a page: its metadata and every dated value, each row
-    anchored (#d-2025-05-27) so a value quoted in a note links to its row."""
-    environment = template_environment(project)
-    language = "en"  # a series' metadata is written in English
-    meta = {"title": series.meta.instrument, "publisher": series.meta.provider,
-            "digest_of": None, "url": None}
-    html = environment.render_page("source.html", dict(
-        source=series, meta=meta, labels=strings(language), kind="series",
-        file_name=series.csv_path, claims=[], segments=[], pages=[], regions=[],
-        series_rows=[{"day": day.isoformat(), "value": f"{value:,.2f}"}
-                     for day, value in reversed(series.points)],
-        illustrative=series.meta.illustrative, language=language,
-        html_lang=language_of(language).html_lang,
-        date=format_date(series.meta.as_of, language), version=__version__))
-    return Rendered(html, environment.used_templates(), [], [])

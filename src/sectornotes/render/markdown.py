@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -24,6 +25,13 @@ from ..language.languages import language as language_of
 from ..model.references import CITATION, INTERPOLATION, NOTE_VALUES, references_in
 from ..proof.registry import ClaimRegistry, RegisteredClaim
 from . import outputs
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 
 @dataclass
@@ -108,7 +116,8 @@ def _reference_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _render_citation(renderer, tokens, index, options, env) -> str:
+def _render_citation(renderer: RendererHTML, tokens: Sequence[Token], index: int,
+                     options: OptionsDict, env: EnvType) -> str:
     citations: Citations = env["citations"]
     figures, numbered = [], []
     for reference in tokens[index].meta["references"]:
@@ -128,7 +137,8 @@ def _render_citation(renderer, tokens, index, options, env) -> str:
     return html
 
 
-def _render_value(renderer, tokens, index, options, env) -> str:
+def _render_value(renderer: RendererHTML, tokens: Sequence[Token], index: int,
+                  options: OptionsDict, env: EnvType) -> str:
     citations: Citations = env["citations"]
     reference = tokens[index].meta["references"][0]
     if reference.kind == "series":  # check proved the series has a value that day
@@ -252,7 +262,7 @@ def format_series_value(value: float | None, language: str) -> str:
 def plain_text(prose: str, registry: ClaimRegistry, language: str,
                note_values: dict[str, str] | None = None) -> str:
     """Prose as plain text (for emails): values formatted, citations and markup removed."""
-    def value(match) -> str:
+    def value(match: re.Match[str]) -> str:
         if match.group(2) and match.group(1) in registry.series:
             series = registry.series[match.group(1)]
             try:

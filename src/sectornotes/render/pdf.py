@@ -37,15 +37,16 @@ class PdfAttachment:
     description: str
 
 
-class ProjectFetcher(weasyprint.URLFetcher):
+class ProjectFetcher(weasyprint.URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
     """Serves files inside the project (and data: URLs); refuses everything else."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.root = root.resolve()
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> object:
+        """WeasyPrint's response for `url`, if it is data: or a file inside the project."""
         parsed = urlparse(url)
         allowed = parsed.scheme == "data" or (
             parsed.scheme == "file"
@@ -59,7 +60,7 @@ class ProjectFetcher(weasyprint.URLFetcher):
 class _WarningCollector(logging.Handler):
     """Keeps WeasyPrint's warnings so the build reports them instead of losing them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 

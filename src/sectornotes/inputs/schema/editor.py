@@ -63,7 +63,8 @@ def schema_globs(series: Iterable[str] = ()) -> dict[str, list[str]]:
 def for_editors(schema: dict[str, Any], metrics: Sequence[str] | None = None) -> dict[str, Any]:
     """The schema with dates, times and periods as editors' YAML engines need them, and
     metric names as an enum when `metrics` is given."""
-    return _adjusted(schema, sorted(set(metrics)) if metrics else None)
+    adjusted: dict[str, Any] = _adjusted(schema, sorted(set(metrics)) if metrics else None)
+    return adjusted
 
 
 def _adjusted(node: Any, metrics: list[str] | None, key: str | None = None) -> Any:
