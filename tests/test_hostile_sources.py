@@ -19,7 +19,7 @@ from sectornotes.inputs.colours import contrast_ratio
 from sectornotes.inputs.project import Project
 from sectornotes.loaded.project import load_project
 
-from .conftest import edit_file, replaced
+from .conftest import edit_file, line_of, replaced
 from .sourcefiles import PAGE_YAML, WEB_PAGE, workbook
 
 FAKE_CLAIM = """\
@@ -661,7 +661,8 @@ def test_a_palette_entry_that_is_not_a_colour_fails_check_at_its_place(make_proj
     root = make_project()
     edit_file(root / "house.yaml", PALETTE, replaced(PALETTE, '"#1f7a6f"', entry))
     found = [e for e in errors(root) if e.startswith("house.yaml")]
-    assert found == [f"house.yaml:121:33: error: palette[2]: {shown} is not a colour; write it "
+    line = line_of(root / "house.yaml", "palette:")
+    assert found == [f"house.yaml:{line}:33: error: palette[2]: {shown} is not a colour; write it "
                      "in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, #rrggbbaa)"]
 
 
@@ -677,7 +678,9 @@ def test_a_palette_colour_too_pale_for_text_fails_check_once_at_its_place(make_p
     edit_file(root / "house.yaml", PALETTE, replaced(replaced(
         PALETTE, '"#b0432d"', '"#c8553d"'), '"#8a6a1c"', '"#e9c46a"'))
     found = [e for e in errors(root) if e.startswith("house.yaml")]
-    assert [e.split(": error: ")[0] for e in found] == ["house.yaml:121:22", "house.yaml:121:44"]
+    line = line_of(root / "house.yaml", "palette:")
+    assert [e.split(": error: ")[0] for e in found] == [f"house.yaml:{line}:22",
+                                                        f"house.yaml:{line}:44"]
     assert "palette[1]: '#c8553d' has a contrast of 4.35:1 on white" in found[0]
     assert "palette[3]: '#e9c46a' has a contrast of 1.67:1 on white" in found[1]
     suggested = re.search(r"such as '(#[0-9a-f]{6})'", found[1])
@@ -702,7 +705,8 @@ def test_a_bad_palette_fails_each_chart_with_the_house_message(make_project, sam
     result = build(Project(root), formats=("html",))
     assert not result.ok
     messages = [f.format() for f in result.findings if f.path == "house.yaml"]
-    assert messages == ["house.yaml:121:11: error: palette[0]: 'navy-ish' is not a colour; "
+    line = line_of(root / "house.yaml", "palette:")
+    assert messages == [f"house.yaml:{line}:11: error: palette[0]: 'navy-ish' is not a colour; "
                         "write it in hex, as '#1f3a5f' (#rgb, #rrggbb, or with alpha #rgba, "
                         "#rrggbbaa)"]
     assert all("Traceback" not in reason for reason in result.failed.values())
