@@ -1,159 +1,30 @@
 """Periods: whether the quote (or its context passage, or its source's as-of date) states
 the period a data point gives, and whether it is the period of that point's number.
 
-`grammar` reads every period a text writes (calendar and fiscal quarters, halves, years,
-nine-month, year-to-date and trailing-twelve-month spans, "quarter ended <date>",
-multi-year ranges, in English and Chinese, in any order); `relative` resolves "a year
-ago", 去年同期, "the previous quarter" … against the text's own frame and finds the
-period a number is tied to; `calendars` holds each entity's fiscal calendar. The forms,
-and how a claim writes each, are documented in docs/claims.md.
+- `grammar`: every period a text writes (calendar and fiscal quarters, halves, years,
+  nine-month, year-to-date and trailing-twelve-month spans, "quarter ended <date>",
+  multi-year ranges; English and Chinese; any order);
+- `relative`: "a year ago", 去年同期, "the previous quarter" … resolved against the text's
+  own frame, and the period a number is tied to;
+- `calendars`: each entity's fiscal calendar (MM-DD or a 52/53-week rule, inherited by
+  segments) and the real dates of fiscal periods;
+- `stated`: the checks `check` runs.
+
+The forms, and how a claim writes each, are in docs/claims.md.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import TYPE_CHECKING
-
-from ...inputs.lexicon import MONTH_NAMES
-from .calendars import FiscalCalendar, Span, claim_span
-from .grammar import Mention, read_mentions
-from .relative import is_base, own_period, relative_mentions, resolve
-
-if TYPE_CHECKING:
-    from ...inputs.schema import DataPoint
+from .calendars import FiscalCalendar, Span, claim_span, entity_calendars
+from .grammar import Mention
+from .stated import (
+    MONTHS,
+    as_of_states,
+    is_fiscal,
+    period_problem,
+    period_stated,
+    read_periods,
+)
 
 __all__ = ["MONTHS", "FiscalCalendar", "Mention", "Span", "as_of_states", "claim_span",
-           "is_fiscal", "period_problem", "period_stated", "read_periods"]
-
-MONTHS = list(MONTH_NAMES)
-_YTD = re.compile(r"year to date|year-to-date|\bytd\b|since the start of|as of|年初至今|年初以来|截至|"
-                  r"截止", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"respectively|分别|各为|依次", re.IGNORECASE)
-_PAST_YEARS = re.compile(r"(?:past|last)\s+(\d+)\s+years|过去\s*(\d+)\s*年", re.IGNORECASE)
-
-
-def read_periods(text: str, source_date: dt.date | None = None,
-                 calendar: FiscalCalendar | None = None) -> tuple[list[Mention], list[Mention]]:
-    """(absolute, relative resolved) mentions of a text, for an entity's calendar."""
-    absolute = read_mentions(text, source_date, calendar.fiscal_only if calendar else False)
-    relative = relative_mentions(text)
-    absolute = [m for m in absolute
-                if not any(r.start < m.end and m.start < r.end for r in relative)]
-    return absolute, resolve(text, absolute, relative)
-
-
-def _states(span: Span, mention: Mention, calendar: FiscalCalendar | None) -> bool:
-    if span in mention.spans:
-        return True
-    if not mention.dated_lengths or (mention.fiscal_word and span.basis != "fiscal"):
-        return False
-    if span.basis == "fiscal" and calendar is None:
-        return False
-    days = calendar.dates(span) if calendar is not None else span
-    tolerance = 6 if mention.shift else 0  # a year or a quarter back from a dated frame
-    if abs(days.last - mention.spans[0].last) > tolerance:
-        return False
-    length = days.last - days.first + 1
-    return any(want is None or abs(length - want) <= want / 4 for want in mention.dated_lengths)
-
-
-def _stated_by(period: str, mentions: list[Mention], text: str, source_date: dt.date | None,
-               calendar: FiscalCalendar | None) -> bool:
-    span = claim_span(period)
-    if span is None:
-        return False
-    if any(_states(span, mention, calendar) for mention in mentions):
-        return True
-    if _RESPECTIVELY.search(text) and span.basis == "calendar" and any(
-            span == Span.days(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            for mention in mentions if not mention.fiscal_word for year in mention.years):
-        return True  # "2025-2027年营业收入分别为 …": each year of the range
-    if span.basis == "fiscal" and _RESPECTIVELY.search(text) and any(
-            span == Span("fiscal", year * 12, year * 12 + 11)
-            for mention in mentions if mention.fiscal_word for year in mention.years):
-        return True
-    parts = period.split("/")
-    if len(parts) != 2:
-        return False
-    start, end = parts
-    if _stated_by(start, mentions, text, source_date, calendar) and _stated_by(
-            end, mentions, text, source_date, calendar):
-        return True
-    if start.endswith("-01-01") and start[:4] == end[:4] and _YTD.search(text) and _stated_by(
-            end, mentions, text, source_date, calendar):
-        return True
-    # "over the past 60 years" / "过去 60 年", counted back from a stated (or the source's) year
-    years = _PAST_YEARS.search(text)
-    if years and len(start) == len(end) == 4:
-        count = int(years.group(1) or years.group(2))
-        end_known = _stated_by(end, mentions, text, source_date, calendar) or (
-            source_date is not None and source_date.year == int(end))
-        return end_known and int(end) - int(start) == count
-    return False
-
-
-def period_stated(period: str, text: str, source_date: dt.date | None = None,
-                  calendar: FiscalCalendar | None = None) -> bool:
-    """Whether `text` states `period` (a span: as one period, both ends, or year to date)."""
-    absolute, _ = read_periods(text, source_date, calendar)
-    return _stated_by(period, absolute, text, source_date, calendar)
-
-
-def period_problem(point: DataPoint, quote: str, context: str | None,
-                   source_date: dt.date | None, as_of: dt.date | None,
-                   calendar: FiscalCalendar | None) -> str | None:
-    """Why the (normalised) quote and context do not give this point's period, or None.
-
-    A number tied to a period of its own (a comparison base, a relative period at it) must
-    have that period; any other number one of the absolute periods the text reports on.
-    """
-    text = quote + ("\n" + context if context else "")
-    absolute, relative = read_periods(text, source_date, calendar)
-    where = _number_at(quote, point)
-    own = own_period(text, where[0], where[1], absolute + relative) if where else None
-    if own is not None and (own.shift or "/" not in point.period):
-        if _stated_by(point.period, [own], text, source_date, calendar):
-            return None
-        readings = ", ".join(dict.fromkeys(span.notation() for span in own.spans))
-        shown = quote[where[0]:where[1]] if where else ""
-        return (f"the quote gives {shown} for '{own.text}'" + (f" ({readings})" if readings
-                                                                 else "") +
-                f", not {point.period}; file it under that period")
-    reported = [m for m in absolute if not is_base(text, m)] or absolute
-    if _stated_by(point.period, reported, text, source_date, calendar):
-        return None
-    if as_of is not None and as_of_states(point.period, as_of):
-        return None
-    for mention in relative + [m for m in absolute if m not in reported]:
-        if _stated_by(point.period, [mention], text, source_date, calendar):
-            return (f"{point.period} is the period of '{mention.text}' in the quote, not of "
-                    "this number; give the period the quote reports the number for")
-    return (f"{point.period} is not stated in the quote" + (" or its context" if context else
-                                                            "") +
-            "; quote the passage that names it as source.context (it is verified like the "
-            "quote), or give the source an as_of date")
-
-
-def _number_at(quote: str, point: DataPoint) -> tuple[int, int] | None:
-    """Where the point's number is written in the quote (its value, or its range's low)."""
-    from ..meaning import bind
-
-    value = point.value if point.value is not None else point.low
-    if value is None:
-        return None
-    binding, _ = bind(quote, point, value, field="value" if point.value is not None else "low")
-    return (binding.number.start, binding.number.end) if binding else None
-
-
-def is_fiscal(period: str) -> bool:
-    """FY periods belong to an entity's fiscal calendar, never silently to the calendar one."""
-    return any(part.startswith("FY") for part in period.split("/"))
-
-
-def as_of_states(period: str, as_of: dt.date) -> bool:
-    """Whether a source's as-of date states the period: a year, or a span ending on it."""
-    parts = period.split("/")
-    if len(parts) == 2:
-        return parts[1] == as_of.isoformat()
-    return period == str(as_of.year) or period == as_of.isoformat()
+           "entity_calendars", "is_fiscal", "period_problem", "period_stated", "read_periods"]

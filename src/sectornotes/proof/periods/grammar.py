@@ -113,6 +113,7 @@ class Mention:
     shift: int = 0  # relative: months before the frame (12 a year ago, 3 the quarter before)
     adverb: bool = False  # "sequentially", 环比: a growth basis, never a number's own period
     years: tuple[int, ...] = field(default=())  # a multi-year range's years (分别)
+    trailing: bool = False  # "trailing twelve months" with no period of its own: the frame's
 
 
 def tokens(text: str) -> list[Token]:
@@ -176,6 +177,7 @@ class _Phrase:
     date: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     month: tuple[int | None, int] | None = None
     range_years: tuple[int, int] | None = None
+    trailing: bool = False  # TTM: the twelve months ending with the part (or the frame)
 
 
 def _read(group: list[Token]) -> _Phrase:
@@ -255,7 +257,7 @@ def _read_part(said: _Phrase, token: Token) -> None:
     elif kind == "weeks":
         said.lengths.append(7 * int(g.get("n") or 0))
     elif kind == "ttm":
-        said.part = ("T", 12)
+        said.trailing = True
         said.lengths.append(365)
     elif kind == "quarter_word":
         said.lengths.append(91)
@@ -268,13 +270,21 @@ def _read_part(said: _Phrase, token: Token) -> None:
 def _part_span(part: tuple[str, int] | None, year: int, fiscal: bool) -> Span | None:
     """The span of a part of `year` (fiscal: in fiscal months; calendar: in days)."""
     letter, number = part or ("Y", 0)
-    if letter == "T" or (letter in "QH" and number == 0):
+    if letter in "QH" and number == 0:
         return None
     first, count = {"Y": (0, 12), "Q": (3 * (number - 1), 3), "H": (6 * (number - 1), 6),
                     "M": (0, number)}[letter]
     if fiscal:
         return Span("fiscal", year * 12 + first, year * 12 + first + count - 1)
     return Span.days(dt.date(year, first + 1, 1), _end_of_month(year, first + count))
+
+
+def trailing_year(span: Span) -> Span:
+    """The twelve months that end where `span` ends (TTM)."""
+    if span.basis == "fiscal":
+        return Span("fiscal", span.last - 11, span.last)
+    start = add_months(span.end_date + dt.timedelta(days=1), -12, start=True)
+    return Span.days(start, span.end_date)
 
 
 def read_mentions(text: str, source_date: dt.date | None = None,
@@ -323,11 +333,15 @@ def _mention(text: str, group: list[Token], said: _Phrase,
                        years=tuple(range(first, last + 1)))
     if said.month is not None:
         return _month_mention(words, start, end, said, year_candidates, source_date)
+    if said.trailing and not said.years:
+        return Mention(start, end, words, (), trailing=True)
     if said.years:
         year = said.years[0][0]
         span = _part_span(said.part, year, fiscal)
+        if span and said.trailing:
+            span = trailing_year(span)
         return Mention(start, end, words, (span,), fiscal_word=said.fiscal) if span else None
-    if said.part is None or said.part[0] == "T":
+    if said.part is None:
         return None
     readings = tuple(dict.fromkeys(
         s for year, year_fiscal in year_candidates

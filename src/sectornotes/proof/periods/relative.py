@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 
 from .calendars import Span
-from .grammar import Mention
+from .grammar import Mention, trailing_year
 
 _YEAR4 = r"(?:19|20)\d{2}"
 # (months back, pattern); "adverb" cues are a growth basis, never a number's period.
@@ -91,6 +91,15 @@ def resolve(text: str, absolute: list[Mention], relative: list[Mention]) -> list
         frame = before[-1] if before else (after[0] if after else None)
         if frame is None:
             continue
+        if mention.trailing:  # "on a trailing twelve-month basis": up to the frame's end
+            resolved.append(replace(mention, spans=tuple(
+                trailing_year(span) for span in frame.spans[1 if frame.dated_lengths else 0:]),
+                dated_lengths=(365,) if frame.dated_lengths else (),
+                fiscal_word=frame.fiscal_word))
+            if frame.dated_lengths:
+                resolved[-1] = replace(resolved[-1], spans=(frame.spans[0],
+                                                            *resolved[-1].spans))
+            continue
         spans = tuple(_moved(span, mention.shift) for span in frame.spans)
         resolved.append(replace(mention, spans=tuple(s for s in spans if s is not None),
                                 dated_lengths=frame.dated_lengths,
@@ -109,8 +118,9 @@ def _moved(span: Span, shift: int) -> Span | None:
 
 def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Mention | None:
     """The mention the text ties the number at text[start:end] to, or None."""
-    after = [m for m in mentions if m.start >= end and not m.adverb]
-    before = [m for m in mentions if m.end <= start and not m.adverb]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    after = [m for m in ordered if m.start >= end and not m.adverb]
+    before = [m for m in ordered if m.end <= start and not m.adverb]
     if after:
         nearest = after[0]
         gap = text[end:nearest.start]
@@ -121,12 +131,12 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
                 comparison[-1].end() if comparison else 0)]
             if comparison and not between_mentions:
                 return nearest  # "compared with $1.734 billion … for the quarter ended …"
-            if nearest.shift and len(gap) <= 45 and not _AMOUNT.search(gap):
+            if (nearest.shift or nearest.trailing) and len(gap) <= 45 and not _AMOUNT.search(gap):
                 return nearest  # "$7.75 billion for the same period last year"
     if before:
         nearest = before[-1]
         gap = text[nearest.end:start]
-        if (nearest.shift or is_base(text, nearest)) and re.fullmatch(
+        if (nearest.shift or nearest.trailing or is_base(text, nearest)) and re.fullmatch(
                 r"\s*(?:的|为|是|:|：|分别为|达)?\s*(?:人民币|RMB|US\$|\$|约)?\s*", gap):
             return nearest  # 去年同期为 90 亿元; 相较 2024 年同期的人民币 365.18 亿元
     return None
