@@ -50,8 +50,8 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
     ("quarter", r"(?<![\w])Q(?P<n>[1-4])(?!\d)"),
     ("half", r"(?<![\w])H(?P<n>[12])(?!\d)"),
     ("quarters", r"first\s+(?P<n>two|three)\s+(?:fiscal\s+)?quarters"),
-    ("quarter", r"(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)(?P<f>[\s-]+fiscal)?"
-                r"[\s-]+quarters?\b"),
+    ("quarter", r"(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)(?:(?P<f>[\s-]+fiscal)|"
+                r"(?P<c>[\s-]+calendar))?[\s-]+quarters?\b"),
     ("half", r"(?P<w>first|second|1st|2nd)(?P<f>[\s-]+fiscal)?[\s-]+half\b"),
     ("ttm", r"\b(?:TTM|LTM)\b|(?:trailing|last|past|rolling)[\s-]+(?:twelve|12)[\s-]+months?|"
             r"trailing[\s-]+(?:four|4)[\s-]+quarters|近\s*12\s*个月|近四个季度|过去四个季度|"
@@ -66,6 +66,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
     ("fiscal", r"\bfiscal(?:\s+year)?\b|\bfinancial\s+year\b|财年|財年|财政年度|財政年度|会计年度"),
     ("calendar", r"\bcalendar(?:\s+year)?\b|自然年"),
     ("short_year", r"(?<![\d.])(?P<y>\d{2})\s*(?=年|财年|財年)"),
+    ("this_year", r"今年|本年度|\bthis\s+year\b"),
     ("year", rf"(?<![\d.,$])(?P<y>{_YEAR4})(?![\d]|[.,]\d|\s*%)"),
     ("date", rf"\b(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>{_YEAR4}))?"),
     ("date", rf"(?<![\d.])(?P<d>\d{{1,2}})\s+(?P<m>{_MON})(?:,?\s*(?P<y>{_YEAR4}))?"),
@@ -178,6 +179,7 @@ class _Phrase:
     month: tuple[int | None, int] | None = None
     range_years: tuple[int, int] | None = None
     trailing: bool = False  # TTM: the twelve months ending with the part (or the frame)
+    this_year: bool = False  # 今年, "this year": the source's year
 
 
 def _read(group: list[Token]) -> _Phrase:
@@ -198,6 +200,8 @@ def _read(group: list[Token]) -> _Phrase:
             said.part = (letter, int(g["n"] or 0))
         elif kind in ("year", "short_year"):
             said.years.append((_year(g["y"] or ""), False))
+        elif kind == "this_year":
+            said.this_year = True
         elif kind == "range":
             first = int(g["a"] or 0)
             second = _year(g["b"] or "")
@@ -231,6 +235,8 @@ def _read_part(said: _Phrase, token: Token) -> None:
     g, kind = token.groups, token.kind
     if g.get("f") or g.get("zf") in ("财季", "財季"):
         said.fiscal = True
+    if g.get("c"):
+        said.calendar = True
     if kind == "quarter":
         number = g.get("n") or g.get("w") or g.get("z") or "0"
         said.part = ("Q", _WORD_NUMBER.get(number.lower(), _ZH_NUMBER.get(number, 0)) or
@@ -293,7 +299,10 @@ def read_mentions(text: str, source_date: dt.date | None = None,
     found = tokens(text)
     groups = phrases(text, found)
     readings = [(group, _read(group)) for group in groups]
-    year_candidates = _candidate_years(readings)
+    for _, said in readings:
+        if said.this_year and source_date is not None and not said.years:
+            said.years.append((source_date.year, False))
+    year_candidates = _candidate_years(readings, fiscal_only)
     mentions = []
     for group, said in readings:
         mention = _mention(text, group, said, year_candidates, source_date, fiscal_only)
@@ -302,13 +311,19 @@ def read_mentions(text: str, source_date: dt.date | None = None,
     return mentions
 
 
-def _candidate_years(readings: list[tuple[list[Token], _Phrase]]) -> list[tuple[int, bool]]:
-    """The years a part without its own year may belong to: every year the text writes."""
+def _candidate_years(readings: list[tuple[list[Token], _Phrase]],
+                     fiscal_only: bool) -> list[tuple[int, bool]]:
+    """The years a part without its own year may belong to: every year the text writes.
+
+    The year of a date counts only where the entity writes fiscal periods alone (Costco's
+    "fourth quarter … fiscal year ended August 31, 2025"): for a calendar reading it would
+    make Cisco's "fourth quarter … period ended July 26, 2025" calendar Q4 2025.
+    """
     years: list[tuple[int, bool]] = []
     for _, said in readings:
         years += [(year, fiscal or said.fiscal) for year, fiscal in said.years]
-        if said.date and said.date[0]:
-            years.append((said.date[0], False))
+        if said.date and said.date[0] and (fiscal_only or said.fiscal):
+            years.append((said.date[0], True))
         if said.month and said.month[0]:
             years.append((said.month[0], False))
         if said.range_years:
@@ -367,6 +382,10 @@ def _dated(words: str, start: int, end: int, said: _Phrase,
         date = dt.date(year, month, day)
     except ValueError:
         return None
+    fiscal_word = said.fiscal
+    if said.part and said.part[0] in "QH" and said.part[1] and said.ended and \
+            date != _end_of_month(date.year, said.part[1] * (3 if said.part[0] == "Q" else 6)):
+        fiscal_word = fiscal = True  # "third quarter ended October 26, 2025" is no calendar Q3
     spans = [Span.days(date, date)]
     if not said.ended:  # "on January 26" also states January
         spans.append(Span.days(dt.date(year, month, 1), _end_of_month(year, month)))
@@ -375,8 +394,8 @@ def _dated(words: str, start: int, end: int, said: _Phrase,
         if symbolic:
             spans.append(symbolic)
     if not said.ended or not said.lengths:
-        return Mention(start, end, words, tuple(spans), fiscal_word=said.fiscal)
-    return Mention(start, end, words, tuple(spans), tuple(said.lengths), fiscal_word=said.fiscal)
+        return Mention(start, end, words, tuple(spans), fiscal_word=fiscal_word)
+    return Mention(start, end, words, tuple(spans), tuple(said.lengths), fiscal_word=fiscal_word)
 
 
 def _month_mention(words: str, start: int, end: int, said: _Phrase,

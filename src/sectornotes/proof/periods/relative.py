@@ -17,10 +17,11 @@ growth figure ("up 94% from a year ago" is this quarter's growth), nor do adverb
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
-from .calendars import Span
+from .calendars import Span, add_months
 from .grammar import Mention, trailing_year
 
 _YEAR4 = r"(?:19|20)\d{2}"
@@ -35,7 +36,8 @@ _RELATIVE: list[tuple[int, bool, re.Pattern[str]]] = [
                     r"(?:\s+(?:fiscal\s+)?(?:quarter|period|periods|half))?"),
         (12, False, r"(?:the\s+)?year[\s-]+(?:ago|earlier)(?:\s+(?:quarter|period|half))?"),
         (12, False, r"\ba\s+year\s+(?:ago|earlier|before)|\bthe\s+year\s+before|"
-                    r"\blast\s+(?:fiscal\s+)?year\b|\bpcp\b|prior\s+corresponding\s+period"),
+                    r"\blast\s+(?:fiscal\s+)?year\b|prior\s+corresponding\s+period"),
+        (12, True, r"\b(?:on\s+)?pcp\b"),  # "up 19.4% on pcp": the growth's basis
         (12, False, r"去年同期|上年同期|上年同季|上年|去年"),
         (3, False, r"(?:the\s+)?(?:previous|prior|preceding|last)\s+(?:fiscal\s+)?quarter|"
                    r"上一?季度|上个季度|上季(?!度)"),
@@ -46,6 +48,9 @@ _SAME_PERIOD_OF = re.compile(rf"same\s+(?:quarter|period|periods)\s+(?:of|in)\s+
 _COMPARISON = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|from|against|than|"
                          r"relative\s+to)(?![a-z])|相较于?|相比|(?<!比)较|对比", re.IGNORECASE)
 # A full stop ends a sentence, unless it ends an abbreviation ("Oct. 27", "vs. $9.3 billion").
+# "+6.4% over the same period last year", "up 19.4% on the prior year": a growth's basis.
+_GROWTH_OVER = re.compile(r"\b(?:over|on|above|below)\b", re.IGNORECASE)
+_GROWTH_ZH = re.compile(r"[增降升减涨跌滑]|持平|提高|回落")  # 较上年同期增长 10%: a growth
 _SENTENCE_END = re.compile(r"(?<!\bvs)(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
                            r"[.!?](?=\s|$)|[;。；！？\n]")
 # An amount: digits that are not a year (2024 in "February 2024" is a period, not an amount).
@@ -81,14 +86,20 @@ def _growth_base(text: str, mention: Mention) -> bool:
     return not _AMOUNT.search(text[comparisons[-1].end():mention.start])
 
 
-def resolve(text: str, absolute: list[Mention], relative: list[Mention]) -> list[Mention]:
-    """Each relative mention with the spans of its frame moved back (a year, a quarter)."""
+def resolve(text: str, absolute: list[Mention], relative: list[Mention],
+            source_date: dt.date | None = None) -> list[Mention]:
+    """Each relative mention with the spans of its frame moved back (a year, a quarter).
+
+    With no period written to count from, the frame is the quarter (or year) of the
+    source's date: 上季 in a note of 25 November 2025 is 2025-Q3.
+    """
     frames = [m for m in absolute if not is_base(text, m)] or absolute
     resolved = []
     for mention in relative:
         before = [m for m in frames if m.end <= mention.start]
         after = [m for m in frames if m.start >= mention.end]
-        frame = before[-1] if before else (after[0] if after else None)
+        frame = before[-1] if before else (after[0] if after else _dated_frame(
+            mention, source_date))
         if frame is None:
             continue
         if mention.trailing:  # "on a trailing twelve-month basis": up to the frame's end
@@ -105,6 +116,18 @@ def resolve(text: str, absolute: list[Mention], relative: list[Mention]) -> list
                                 dated_lengths=frame.dated_lengths,
                                 fiscal_word=frame.fiscal_word, years=(), alone=frame.alone))
     return resolved
+
+
+def _dated_frame(mention: Mention, source_date: dt.date | None) -> Mention | None:
+    """The source date's own quarter (a quarter back) or year (a year back), as a frame."""
+    if source_date is None or mention.trailing or mention.shift < 0:
+        return None
+    if mention.shift == 3:
+        first = dt.date(source_date.year, (source_date.month - 1) // 3 * 3 + 1, 1)
+        end = add_months(first, 3, start=True) - dt.timedelta(days=1)
+    else:
+        first, end = dt.date(source_date.year, 1, 1), dt.date(source_date.year, 12, 31)
+    return Mention(0, 0, "", (Span.days(first, end),))
 
 
 def _moved(span: Span, shift: int) -> Span | None:
@@ -124,7 +147,8 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
     if after:
         nearest = after[0]
         gap = text[end:nearest.start]
-        if len(gap) <= 100 and not _SENTENCE_END.search(gap) and not _COMPARISON.search(gap):
+        if len(gap) <= 100 and not _SENTENCE_END.search(gap) and not _COMPARISON.search(gap) \
+                and not (_GROWTH_OVER.search(gap) and not nearest.trailing):
             lead = _SENTENCE_END.split(text[max(0, start - 90):start])[-1]
             comparison = list(_COMPARISON.finditer(lead))
             between_mentions = [m for m in before if m.end > start - len(lead) + (
@@ -137,6 +161,7 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
         nearest = before[-1]
         gap = text[nearest.end:start]
         if (nearest.shift or nearest.trailing or is_base(text, nearest)) and re.fullmatch(
-                r"\s*(?:的|为|是|:|：|分别为|达)?\s*(?:人民币|RMB|US\$|\$|约)?\s*", gap):
+                r"\s*[\u4e00-\u9fff]{0,4}?\s*(?:的|为|是|:|：|分别为|达)?\s*(?:人民币|RMB|US\$|\$|约)?\s*",
+                gap) and not _GROWTH_ZH.search(gap):
             return nearest  # 去年同期为 90 亿元; 相较 2024 年同期的人民币 365.18 亿元
     return None

@@ -37,7 +37,8 @@ def read_periods(text: str, source_date: dt.date | None = None,
                 if not any(r.start < m.end and m.start < r.end for r in relative)]
     relative += [m for m in absolute if m.trailing]
     absolute = [m for m in absolute if not m.trailing]
-    return absolute, resolve(text, absolute, sorted(relative, key=lambda m: m.start))
+    return absolute, resolve(text, absolute, sorted(relative, key=lambda m: m.start),
+                             source_date)
 
 
 def _states(span: Span, mention: Mention, calendar: FiscalCalendar | None) -> bool:
