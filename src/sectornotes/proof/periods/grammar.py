@@ -42,13 +42,13 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
               r"(?:\s*(?:年|E\b))?"),
     ("fyear", r"(?<![a-z])F(?:iscal\s*)?Y\s*'?(?P<y>\d{4}|\d{2})(?![\d])"),
     ("fquarter", r"(?<![a-z])FQ(?P<n>[1-4])[\s\-']*(?P<y>\d{4}|\d{2})(?!\d)"),
-    ("quarter_year", r"(?<![\w.])(?P<n>[1-4])Q\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
-    ("year_quarter", rf"(?<![\w.])(?P<y>{_YEAR4}\s*-?\s*|\d{{2}})Q(?P<n>[1-4])(?!\d)"),
-    ("half_year", r"(?<![\w.])(?P<n>[12])H\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
-    ("year_half", rf"(?<![\w.])(?P<y>{_YEAR4}\s*-?\s*|\d{{2}})H(?P<n>[12])(?!\d)"),
-    ("months_year", r"(?<![\w.])(?P<n>9|6)M\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
-    ("quarter", r"(?<![\w])Q(?P<n>[1-4])(?!\d)"),
-    ("half", r"(?<![\w])H(?P<n>[12])(?!\d)"),
+    ("quarter_year", r"(?<![A-Za-z0-9.])(?P<n>[1-4])Q\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
+    ("year_quarter", rf"(?<![A-Za-z0-9.])(?P<y>{_YEAR4}\s*-?\s*|\d{{2}})Q(?P<n>[1-4])(?!\d)"),
+    ("half_year", r"(?<![A-Za-z0-9.])(?P<n>[12])H\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
+    ("year_half", rf"(?<![A-Za-z0-9.])(?P<y>{_YEAR4}\s*-?\s*|\d{{2}})H(?P<n>[12])(?!\d)"),
+    ("months_year", r"(?<![A-Za-z0-9.])(?P<n>9|6)M\s*(?P<f>FY\s*)?(?P<y>\d{4}|\d{2})(?!\d)"),
+    ("quarter", r"(?<![A-Za-z0-9])Q(?P<n>[1-4])(?!\d)"),
+    ("half", r"(?<![A-Za-z0-9])H(?P<n>[12])(?!\d)"),
     ("quarters", r"first\s+(?P<n>two|three)\s+(?:fiscal\s+)?quarters"),
     ("quarter", r"(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)(?:(?P<f>[\s-]+fiscal)|"
                 r"(?P<c>[\s-]+calendar))?[\s-]+quarters?\b"),
@@ -67,7 +67,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
     ("calendar", r"\bcalendar(?:\s+year)?\b|自然年"),
     ("short_year", r"(?<![\d.])(?P<y>\d{2})\s*(?=年|财年|財年)"),
     ("this_year", r"今年|本年度|\bthis\s+year\b"),
-    ("year", rf"(?<![\d.,$])(?P<y>{_YEAR4})(?![\d]|[.,]\d|\s*%)"),
+    ("year", rf"(?<![\d.$])(?<!\d,)(?P<y>{_YEAR4})(?![\d]|[.,]\d|\s*%)"),
     ("date", rf"\b(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s*(?P<y>{_YEAR4}))?"),
     ("date", rf"(?<![\d.])(?P<d>\d{{1,2}})\s+(?P<m>{_MON})(?:,?\s*(?P<y>{_YEAR4}))?"),
     ("date", rf"(?:(?P<y>{_YEAR4})\s*年\s*)?(?P<mz>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日"),
@@ -85,7 +85,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
     ("year_word", r"\byears?\b"),
     ("period_word", r"\bperiods?\b"),
 ]]
-_FILLER = re.compile(r"(?:[\s,\-–—'’()（）]|\bof\b|\bthe\b|\bin\b|\bfor\b|\bfull\b|\bits\b|年|第|度|"
+_FILLER = re.compile(r"(?:[\s,\-–—'’]|\bof\b|\bthe\b|\bin\b|\bfor\b|\bfull\b|\bits\b|年|第|度|"
                      r"单|止|的)*", re.IGNORECASE)
 _PART_KINDS = {"quarter", "half", "quarters", "months", "weeks", "ttm", "quarter_word",
                "year_word", "period_word"}
@@ -137,12 +137,14 @@ def tokens(text: str) -> list[Token]:
 
 
 def phrases(text: str, found: list[Token]) -> list[list[Token]]:
-    """Tokens grouped into phrases: neighbours with only filler between them."""
+    """Tokens grouped into phrases: neighbours with only filler between them (or an opening
+    parenthesis before "ended": "third-quarter fiscal 2025 (ended July 27)")."""
     groups: list[list[Token]] = []
     for token in found:
         if groups:
             gap = text[groups[-1][-1].end:token.start]
-            if len(gap) <= 20 and _FILLER.fullmatch(gap) and "\n" not in gap:
+            joins = bool(_FILLER.fullmatch(gap.replace("(", "") if token.kind == "ended" else gap))
+            if len(gap) <= 20 and joins and "\n" not in gap:
                 groups[-1].append(token)
                 continue
         groups.append([token])
@@ -293,10 +295,11 @@ def trailing_year(span: Span) -> Span:
     return Span.days(start, span.end_date)
 
 
-def read_mentions(text: str, source_date: dt.date | None = None,
-                  fiscal_only: bool = False) -> list[Mention]:
-    """Every period the text writes (relative ones unresolved; see `relative.resolve`)."""
-    found = tokens(text)
+def read_mentions(text: str, source_date: dt.date | None = None, fiscal_only: bool = False,
+                  skip: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Every period the text writes, outside the `skip` stretches (the relative periods,
+    which `relative.resolve` reads)."""
+    found = [t for t in tokens(text) if not any(s < t.end and t.start < e for s, e in skip or [])]
     groups = phrases(text, found)
     readings = [(group, _read(group)) for group in groups]
     for _, said in readings:
@@ -360,7 +363,8 @@ def _mention(text: str, group: list[Token], said: _Phrase,
         return None
     readings = tuple(dict.fromkeys(
         s for year, year_fiscal in year_candidates
-        if (s := _part_span(said.part, year, fiscal or year_fiscal)) is not None))
+        if (s := _part_span(said.part, year, (fiscal or year_fiscal) and not said.calendar))
+        is not None))
     return Mention(start, end, words, readings, fiscal_word=said.fiscal, alone=True) \
         if readings else None
 

@@ -72,18 +72,11 @@ def relative_mentions(text: str) -> list[Mention]:
 
 
 def is_base(text: str, mention: Mention) -> bool:
-    """Whether the mention is a comparison base ("compared with … for the quarter ended …")."""
+    """Whether the mention is a comparison base: of amounts ("compared with $1.734 billion
+    … for the quarter ended …") or of a growth ("up 100 basis points from Q3 FY 2024")."""
     before = text[max(0, mention.start - 90):mention.start]
     before = _SENTENCE_END.split(before)[-1]
-    return bool(_COMPARISON.search(before)) and not _growth_base(text, mention)
-
-
-def _growth_base(text: str, mention: Mention) -> bool:
-    """'up 94% from a year ago': the base of a growth figure, with no amount of its own."""
-    comparisons = list(_COMPARISON.finditer(text, max(0, mention.start - 90), mention.start))
-    if not comparisons:
-        return False
-    return not _AMOUNT.search(text[comparisons[-1].end():mention.start])
+    return bool(_COMPARISON.search(before))
 
 
 def resolve(text: str, absolute: list[Mention], relative: list[Mention],
@@ -147,15 +140,15 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
     if after:
         nearest = after[0]
         gap = text[end:nearest.start]
-        if len(gap) <= 100 and not _SENTENCE_END.search(gap) and not _COMPARISON.search(gap) \
-                and not (_GROWTH_OVER.search(gap) and not nearest.trailing):
+        if len(gap) <= 100 and not _SENTENCE_END.search(gap) and not _COMPARISON.search(gap):
             lead = _SENTENCE_END.split(text[max(0, start - 90):start])[-1]
             comparison = list(_COMPARISON.finditer(lead))
             between_mentions = [m for m in before if m.end > start - len(lead) + (
                 comparison[-1].end() if comparison else 0)]
             if comparison and not between_mentions:
                 return nearest  # "compared with $1.734 billion … for the quarter ended …"
-            if (nearest.shift or nearest.trailing) and len(gap) <= 45 and not _AMOUNT.search(gap):
+            if (nearest.shift or nearest.trailing) and len(gap) <= 45 and not _AMOUNT.search(
+                    gap) and not (_GROWTH_OVER.search(gap) and not nearest.trailing):
                 return nearest  # "$7.75 billion for the same period last year"
     if before:
         nearest = before[-1]

@@ -31,10 +31,9 @@ _PAST_YEARS = re.compile(r"(?:past|last)\s+(\d+)\s+years|过去\s*(\d+)\s*年", 
 def read_periods(text: str, source_date: dt.date | None = None,
                  calendar: FiscalCalendar | None = None) -> tuple[list[Mention], list[Mention]]:
     """(absolute, relative resolved) mentions of a text, for an entity's calendar."""
-    absolute = read_mentions(text, source_date, calendar.fiscal_only if calendar else False)
     relative = relative_mentions(text)
-    absolute = [m for m in absolute
-                if not any(r.start < m.end and m.start < r.end for r in relative)]
+    absolute = read_mentions(text, source_date, calendar.fiscal_only if calendar else False,
+                             [(r.start, r.end) for r in relative])
     relative += [m for m in absolute if m.trailing]
     absolute = [m for m in absolute if not m.trailing]
     return absolute, resolve(text, absolute, sorted(relative, key=lambda m: m.start),
