@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..lexicon import UNIT_NAMES
+from ..lexicon import FISCAL_YEAR_END_PATTERN, UNIT_NAMES
 from ..urls import MAX_URL_LENGTH, url_problem
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -23,6 +23,8 @@ PATTERN_HELP = {
     PERIOD: "a period: YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, a fiscal FYYYYY, "
             "FYYYYY-Qn or FYYYYY-Hn, or a span A/B",
     TICKER: "a ticker or sector id (letters, digits, '.' and '-', e.g. 0700.HK)",
+    FISCAL_YEAR_END_PATTERN: "a fiscal year end: MM-DD ('06-30') or a 52/53-week rule "
+                             "('last Sunday of January', 'Saturday nearest October 31')",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]

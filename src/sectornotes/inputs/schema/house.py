@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from ..lexicon import FAMILIES, FISCAL_YEAR_END_PATTERN
 from .common import KebabId, Localized, Regime, SingleLine, Strict, Text, WebUrl
@@ -114,6 +114,13 @@ class Entity(Strict):
         "year, e.g. [12, 12, 12, 16]; the last quarter ends with the year (default 13 each).")
 
 
+# An entity is a list of names or a mapping; the value's shape picks the branch, so a bad
+# mapping is reported once, at its own key (the tags contain "[" to stay out of locations).
+EntityDeclaration = Annotated[
+    Annotated[list[str], Tag("names[]")] | Annotated[Entity, Tag("entity[]")],
+    Discriminator(lambda value: "names[]" if isinstance(value, list) else "entity[]")]
+
+
 class ChartType(Strict):
     """The type scale of charts, in points."""
 
@@ -150,7 +157,7 @@ class House(Strict):
     freshness_days: int = Field(
         90, ge=1, description="How old (in days before the note) a fact's source may be before "
         "the note must say 'as of' when it cites it.")
-    entities: dict[str, list[str] | Entity] = Field(
+    entities: dict[str, EntityDeclaration] = Field(
         default_factory=dict, description="Entities as sources write them: a list of other "
         "names (e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), "
         "used to find which number of a list is the entity's, or {aliases, parent, "
