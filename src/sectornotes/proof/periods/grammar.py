@@ -210,6 +210,8 @@ def _read(group: list[Token]) -> _Phrase:
             said.range_years = (first, second if second >= first else first // 100 * 100 + second)
         elif kind == "fiscal":
             said.fiscal = True
+            if re.search(r"year|年度", token.text, re.IGNORECASE):
+                said.lengths.append(365)  # "fiscal year ended June 30, 2025"
         elif kind == "calendar":
             said.calendar = True
         elif kind in _PART_KINDS:

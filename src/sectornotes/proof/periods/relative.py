@@ -50,6 +50,7 @@ _COMPARISON = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|from|against
 # A full stop ends a sentence, unless it ends an abbreviation ("Oct. 27", "vs. $9.3 billion").
 # "+6.4% over the same period last year", "up 19.4% on the prior year": a growth's basis.
 _GROWTH_OVER = re.compile(r"\b(?:over|on|above|below)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _GROWTH_ZH = re.compile(r"[增降升减涨跌滑]|持平|提高|回落")  # 较上年同期增长 10%: a growth
 _SENTENCE_END = re.compile(r"(?<!\bvs)(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
                            r"[.!?](?=\s|$)|[;。；！？\n]")
@@ -148,7 +149,8 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
             if comparison and not between_mentions:
                 return nearest  # "compared with $1.734 billion … for the quarter ended …"
             if (nearest.shift or nearest.trailing) and len(gap) <= 45 and not _AMOUNT.search(
-                    gap) and not (_GROWTH_OVER.search(gap) and not nearest.trailing):
+                    gap) and not (_GROWTH_OVER.search(gap) and not nearest.trailing) and \
+                    not _CJK.search(nearest.text):  # 去年同期 comes before its number
                 return nearest  # "$7.75 billion for the same period last year"
     if before:
         nearest = before[-1]
