@@ -133,15 +133,19 @@ def test_a_fiscal_only_entity_reads_unmarked_quarters_as_fiscal():
     assert period_stated("2025-Q3", "the third calendar quarter of 2025", None, nvidia)
 
 
+FISCAL_Q3 = "third quarter of fiscal 2025"
+ZH_Q3 = "2025年第三季度营收"
+
+
 @pytest.mark.parametrize(("period", "frame", "phrase"), [
-    ("FY2024-Q3", "third quarter of fiscal 2025", "compared with $1.2 billion in the same quarter of the prior year"),
-    ("FY2024-Q3", "third quarter of fiscal 2025", "compared with $1.2 billion in the prior-year quarter"),
-    ("FY2024-Q3", "third quarter of fiscal 2025", "compared with $1.2 billion a year earlier"),
-    ("FY2024-Q3", "third quarter of fiscal 2025", "compared with $1.2 billion a year ago"),
-    ("FY2024-Q3", "third quarter of fiscal 2025", "compared with $1.2 billion last year"),
-    ("FY2025-Q2", "third quarter of fiscal 2025", "compared with $1.2 billion in the previous quarter"),
-    ("2024-Q3", "2025年第三季度营收", "去年同期为1.2亿元"), ("2024-Q3", "2025年第三季度营收", "上年同期为1.2亿元"),
-    ("2025-Q2", "2025年第三季度营收", "上季度为1.2亿元"),
+    ("FY2024-Q3", FISCAL_Q3, "compared with $1.2 billion in the same quarter of the prior year"),
+    ("FY2024-Q3", FISCAL_Q3, "compared with $1.2 billion in the prior-year quarter"),
+    ("FY2024-Q3", FISCAL_Q3, "compared with $1.2 billion a year earlier"),
+    ("FY2024-Q3", FISCAL_Q3, "compared with $1.2 billion a year ago"),
+    ("FY2024-Q3", FISCAL_Q3, "compared with $1.2 billion last year"),
+    ("FY2025-Q2", FISCAL_Q3, "compared with $1.2 billion in the previous quarter"),
+    ("2024-Q3", ZH_Q3, "去年同期为1.2亿元"), ("2024-Q3", ZH_Q3, "上年同期为1.2亿元"),
+    ("2025-Q2", ZH_Q3, "上季度为1.2亿元"),
 ])
 def test_relative_periods_resolve_against_the_frame(period, frame, phrase):
     from sectornotes.inputs.schema import DataPoint
