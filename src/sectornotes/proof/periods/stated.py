@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...inputs.lexicon import MONTH_NAMES
@@ -31,13 +32,21 @@ _PAST_YEARS = re.compile(r"(?:past|last)\s+(\d+)\s+years|过去\s*(\d+)\s*年", 
 def read_periods(text: str, source_date: dt.date | None = None,
                  calendar: FiscalCalendar | None = None) -> tuple[list[Mention], list[Mention]]:
     """(absolute, relative resolved) mentions of a text, for an entity's calendar."""
+    absolute, relative = _read_periods(text, source_date, calendar)
+    return list(absolute), list(relative)
+
+
+@lru_cache(maxsize=1024)  # every data point of a claim reads the same quote and context
+def _read_periods(text: str, source_date: dt.date | None, calendar: FiscalCalendar | None
+                  ) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
     relative = relative_mentions(text)
     absolute = read_mentions(text, source_date, calendar.fiscal_only if calendar else False,
                              [(r.start, r.end) for r in relative])
     relative += [m for m in absolute if m.trailing]
     absolute = [m for m in absolute if not m.trailing]
-    return absolute, resolve(text, absolute, sorted(relative, key=lambda m: m.start),
-                             source_date)
+    return tuple(absolute), tuple(resolve(text, absolute, sorted(relative,
+                                                                 key=lambda m: m.start),
+                                           source_date))
 
 
 def _states(span: Span, mention: Mention, calendar: FiscalCalendar | None) -> bool:
