@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...inputs.lexicon import MONTH_NAMES
 from .calendars import Span, add_months
@@ -35,9 +36,25 @@ _MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _LENGTH_WORD = r"(?:three|six|nine|twelve|3|6|9|12)"
 _YEAR4 = r"(?:19|20)\d{2}"
 
+
+
+class Lazy:
+    """A regular expression compiled when first used: `import` stays cheap (a no-op build
+    imports this package through the figures, and never reads a period)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return getattr(self._compiled, name)
+
+
 # kind → pattern, tried over the whole text; overlaps go to the longest match.
-_TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNORECASE)) for
-                                              kind, pattern in [
+_TOKENS: list[tuple[str, Lazy]] = [(kind, Lazy(pattern, re.IGNORECASE)) for
+                                   kind, pattern in [
     ("range", rf"(?<![\d.])(?P<a>{_YEAR4})\s*[-–~～至到]\s*(?P<b>{_YEAR4}|\d{{2}})(?![\d%])"
               r"(?:\s*(?:年|E\b))?"),
     ("fyear", r"(?<![a-z])F(?:iscal\s*)?Y\s*'?(?P<y>\d{4}|\d{2})(?![\d])"),
@@ -85,7 +102,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IGNO
     ("year_word", r"\byears?\b"),
     ("period_word", r"\bperiods?\b"),
 ]]
-_FILLER = re.compile(r"(?:[\s,\-–—'’]|\bof\b|\bthe\b|\bin\b|\bfor\b|\bfull\b|\bits\b|年|第|度|"
+_FILLER = Lazy(r"(?:[\s,\-–—'’]|\bof\b|\bthe\b|\bin\b|\bfor\b|\bfull\b|\bits\b|年|第|度|"
                      r"单|止|的)*", re.IGNORECASE)
 _PART_KINDS = {"quarter", "half", "quarters", "months", "weeks", "ttm", "quarter_word",
                "year_word", "period_word"}

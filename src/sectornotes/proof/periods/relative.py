@@ -22,12 +22,12 @@ import re
 from dataclasses import replace
 
 from .calendars import Span, add_months
-from .grammar import Mention, trailing_year
+from .grammar import Lazy, Mention, trailing_year
 
 _YEAR4 = r"(?:19|20)\d{2}"
 # (months back, pattern); "adverb" cues are a growth basis, never a number's period.
-_RELATIVE: list[tuple[int, bool, re.Pattern[str]]] = [
-    (months, adverb, re.compile(pattern, re.IGNORECASE)) for months, adverb, pattern in [
+_RELATIVE: list[tuple[int, bool, Lazy]] = [
+    (months, adverb, Lazy(pattern, re.IGNORECASE)) for months, adverb, pattern in [
         (12, False, r"(?:the\s+)?same\s+(?:fiscal\s+)?(?:quarter|period|periods|half|months?)"
                     r"\s+(?:of\s+|in\s+)?(?:the\s+)?(?:prior|previous|last|preceding)\s+"
                     r"(?:fiscal\s+)?year"),
@@ -43,19 +43,19 @@ _RELATIVE: list[tuple[int, bool, re.Pattern[str]]] = [
                    r"上一?季度|上个季度|上季(?!度)"),
         (3, True, r"\bsequentially\b|环比|環比"),
     ]]
-_SAME_PERIOD_OF = re.compile(rf"same\s+(?:quarter|period|periods)\s+(?:of|in)\s+(?P<y>{_YEAR4})"
+_SAME_PERIOD_OF = Lazy(rf"same\s+(?:quarter|period|periods)\s+(?:of|in)\s+(?P<y>{_YEAR4})"
                              rf"|(?P<z>{_YEAR4})\s*年\s*同期", re.IGNORECASE)
-_COMPARISON = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|from|against|than|"
+_COMPARISON = Lazy(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|from|against|than|"
                          r"relative\s+to)(?![a-z])|相较于?|相比|(?<!比)较|对比", re.IGNORECASE)
 # A full stop ends a sentence, unless it ends an abbreviation ("Oct. 27", "vs. $9.3 billion").
 # "+6.4% over the same period last year", "up 19.4% on the prior year": a growth's basis.
-_GROWTH_OVER = re.compile(r"\b(?:over|on|above|below)\b", re.IGNORECASE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_GROWTH_ZH = re.compile(r"[增降升减涨跌滑]|持平|提高|回落")  # 较上年同期增长 10%: a growth
-_SENTENCE_END = re.compile(r"(?<!\bvs)(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
+_GROWTH_OVER = Lazy(r"\b(?:over|on|above|below)\b", re.IGNORECASE)
+_CJK = Lazy(r"[\u4e00-\u9fff]")
+_GROWTH_ZH = Lazy(r"[增降升减涨跌滑]|持平|提高|回落")  # 较上年同期增长 10%: a growth
+_SENTENCE_END = Lazy(r"(?<!\bvs)(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
                            r"[.!?](?=\s|$)|[;。；！？\n]")
 # An amount: digits that are not a year (2024 in "February 2024" is a period, not an amount).
-_AMOUNT = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}(?!\d))\d")
+_AMOUNT = Lazy(r"(?<![\d.])(?!(?:19|20)\d{2}(?!\d))\d")
 
 
 def relative_mentions(text: str) -> list[Mention]:

@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...inputs.lexicon import MONTH_NAMES
+from . import as_of_states
 from .calendars import FiscalCalendar, Span, claim_span
-from .grammar import Mention, read_mentions
+from .grammar import Lazy, Mention, read_mentions
 from .relative import is_base, own_period, relative_mentions, resolve
 
 if TYPE_CHECKING:
@@ -23,10 +24,10 @@ if TYPE_CHECKING:
     from ..meaning import Binding
 
 MONTHS = list(MONTH_NAMES)
-_YTD = re.compile(r"year to date|year-to-date|\bytd\b|since the start of|as of|年初至今|年初以来|截至|"
+_YTD = Lazy(r"year to date|year-to-date|\bytd\b|since the start of|as of|年初至今|年初以来|截至|"
                   r"截止", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"respectively|分别|各为|依次", re.IGNORECASE)
-_PAST_YEARS = re.compile(r"(?:past|last)\s+(\d+)\s+years|过去\s*(\d+)\s*年", re.IGNORECASE)
+_RESPECTIVELY = Lazy(r"respectively|分别|各为|依次", re.IGNORECASE)
+_PAST_YEARS = Lazy(r"(?:past|last)\s+(\d+)\s+years|过去\s*(\d+)\s*年", re.IGNORECASE)
 
 
 def read_periods(text: str, source_date: dt.date | None = None,
@@ -199,16 +200,3 @@ def _list_after(text: str, start: int) -> list[tuple[int, int]]:
     """The stretch of a list that follows 分别 / respectively: up to the clause's end."""
     end = re.search(r"[，;；。\n]|,(?!\s*[+\-]?\d)", text[start:])
     return [(start, start + end.start() if end else len(text))]
-
-
-def is_fiscal(period: str) -> bool:
-    """FY periods belong to an entity's fiscal calendar, never silently to the calendar one."""
-    return any(part.startswith("FY") for part in period.split("/"))
-
-
-def as_of_states(period: str, as_of: dt.date) -> bool:
-    """Whether a source's as-of date states the period: a year, or a span ending on it."""
-    parts = period.split("/")
-    if len(parts) == 2:
-        return parts[1] == as_of.isoformat()
-    return period == str(as_of.year) or period == as_of.isoformat()
