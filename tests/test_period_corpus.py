@@ -116,3 +116,15 @@ def test_quarters_of_a_week_based_year_are_13_weeks_unless_declared():
     assert nvidia.quarter_dates(2026, 3) == (dt.date(2025, 7, 28), dt.date(2025, 10, 26))
     costco = FiscalCalendar("Sunday nearest August 31", quarter_weeks=(12, 12, 12, 16))
     assert costco.quarter_dates(2025, 4) == (dt.date(2025, 5, 12), dt.date(2025, 8, 31))
+
+
+def test_the_entities_example_in_docs_is_valid_house_yaml():
+    docs = (REPO_ROOT / "docs" / "claims.md").read_text(encoding="utf-8")
+    block = next(part.split("```")[0] for part in docs.split("```yaml\n")[1:]
+                 if "fiscal_year_end:" in part.split("```")[0])
+    house = yaml.safe_load((REPO_ROOT / "house.yaml").read_text(encoding="utf-8"))
+    house.update(yaml.safe_load(block))
+    calendars, problems = entity_calendars(House.model_validate(house))
+    assert problems == []
+    assert calendars["Data Center"] == calendars["NVIDIA"] == calendars["Nvidia"]
+    assert calendars["NVIDIA"].year_end_date(2026) == dt.date(2026, 1, 25)

@@ -42,6 +42,7 @@ _RELATIVE: list[tuple[int, bool, Lazy]] = [
         (3, False, r"(?:the\s+)?(?:previous|prior|preceding|last)\s+(?:fiscal\s+)?quarter|"
                    r"上一?季度|上个季度|上季(?!度)"),
         (3, True, r"\bsequentially\b|环比|環比"),
+        (12, True, r"\byear[\s-]+(?:over|on)[\s-]+year\b|\by/y\b"),
     ]]
 _SAME_PERIOD_OF = Lazy(rf"same\s+(?:quarter|period|periods)\s+(?:of|in)\s+(?P<y>{_YEAR4})"
                              rf"|(?P<z>{_YEAR4})\s*年\s*同期", re.IGNORECASE)
@@ -136,10 +137,10 @@ def _moved(span: Span, shift: int) -> Span | None:
 def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Mention | None:
     """The mention the text ties the number at text[start:end] to, or None."""
     ordered = sorted(mentions, key=lambda m: m.start)
-    after = [m for m in ordered if m.start >= end and not m.adverb]
+    after = [m for m in ordered if m.start >= end]
     before = [m for m in ordered if m.end <= start and not m.adverb]
     if after:
-        nearest = after[0]
+        nearest = after[0]  # an adverb only as a base: "up from $2.83 billion year over year"
         gap = text[end:nearest.start]
         if len(gap) <= 100 and not _SENTENCE_END.search(gap) and not _COMPARISON.search(gap):
             lead = _SENTENCE_END.split(text[max(0, start - 90):start])[-1]
@@ -148,6 +149,8 @@ def own_period(text: str, start: int, end: int, mentions: list[Mention]) -> Ment
                 comparison[-1].end() if comparison else 0)]
             if comparison and not between_mentions:
                 return nearest  # "compared with $1.734 billion … for the quarter ended …"
+            if nearest.adverb:
+                return None
             if (nearest.shift or nearest.trailing) and len(gap) <= 45 and not _AMOUNT.search(
                     gap) and not (_GROWTH_OVER.search(gap) and not nearest.trailing) and \
                     not _CJK.search(nearest.text):  # 去年同期 comes before its number
