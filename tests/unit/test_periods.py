@@ -157,3 +157,13 @@ def test_relative_periods_resolve_against_the_frame(period, frame, phrase):
     assert period_problem(point, quote, None, None, None, None) is None
     current = DataPoint(metric="revenue", entity="X", period=period, value=2.0, unit=unit)
     assert period_problem(current, quote, None, None, None, None) is not None
+
+
+def test_a_week_based_fiscal_period_starts_on_its_real_first_day():
+    from sectornotes.model.figures import period_start
+    from sectornotes.proof.periods import FiscalCalendar
+
+    nvidia = FiscalCalendar("last Sunday of January", fiscal_only=True)
+    assert period_start("FY2026", "01-31", nvidia) == dt.date(2025, 1, 27)
+    assert period_start("FY2026-Q3", "01-31", nvidia) == dt.date(2025, 7, 28)
+    assert period_start("2025-Q3", "01-31", nvidia) == dt.date(2025, 7, 1)
