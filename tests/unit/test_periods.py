@@ -167,3 +167,23 @@ def test_a_week_based_fiscal_period_starts_on_its_real_first_day():
     assert period_start("FY2026", "01-31", nvidia) == dt.date(2025, 1, 27)
     assert period_start("FY2026-Q3", "01-31", nvidia) == dt.date(2025, 7, 28)
     assert period_start("2025-Q3", "01-31", nvidia) == dt.date(2025, 7, 1)
+
+
+@pytest.mark.parametrize(("period", "value", "quote", "context", "passes"), [
+    # "from" that compares nothing: the reported period stays the number's
+    ("2025-Q3", 5, "Revenue from cloud services in Q3 2025 was $5 billion", "Fiscal 2025 report",
+     True),
+    ("2025", 2, "Capex rose to $2 billion in 2025 from $1 billion in 2024", None, True),
+    ("2024", 1, "Capex rose to $2 billion in 2025 from $1 billion in 2024", None, True),
+    ("2024", 2, "Capex rose to $2 billion in 2025 from $1 billion in 2024", None, False),
+    ("2025", 1, "Capex rose to $2 billion in 2025 from $1 billion in 2024", None, False),
+    # a span written with "from … to" is no comparison base
+    ("2013-07/2013-09", 30, "a ratio of 30 billion from July to September 2013", None, True),
+])
+def test_a_number_has_the_period_the_quote_ties_it_to(period, value, quote, context, passes):
+    from sectornotes.inputs.schema import DataPoint
+    from sectornotes.proof.periods import period_problem
+
+    point = DataPoint(metric="capex", entity="X", period=period, value=value, unit="USD bn"
+                      if "$" in quote else "bn")
+    assert (period_problem(point, quote, context, None, None, None) is None) is passes

@@ -51,6 +51,8 @@ _COMPARISON = Lazy(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|from|against|than|
 # A full stop ends a sentence, unless it ends an abbreviation ("Oct. 27", "vs. $9.3 billion").
 # "+6.4% over the same period last year", "up 19.4% on the prior year": a growth's basis.
 _GROWTH_OVER = Lazy(r"\b(?:over|on|above|below)\b", re.IGNORECASE)
+_DIRECT = Lazy(r"\s*(?:the|a|an|in|for|during|of)?\s*(?:the\s+)?", re.IGNORECASE)
+_SPAN_TO = Lazy(r"\s*(?:to|through|until|till|-|–|至|到)(?![a-z])", re.IGNORECASE)
 _CJK = Lazy(r"[\u4e00-\u9fff]")
 _GROWTH_ZH = Lazy(r"[增降升减涨跌滑]|持平|提高|回落")  # 较上年同期增长 10%: a growth
 _SENTENCE_END = Lazy(r"(?<!\bvs)(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
@@ -75,10 +77,19 @@ def relative_mentions(text: str) -> list[Mention]:
 
 def is_base(text: str, mention: Mention) -> bool:
     """Whether the mention is a comparison base: of amounts ("compared with $1.734 billion
-    … for the quarter ended …") or of a growth ("up 100 basis points from Q3 FY 2024")."""
-    before = text[max(0, mention.start - 90):mention.start]
-    before = _SENTENCE_END.split(before)[-1]
-    return bool(_COMPARISON.search(before))
+    … for the quarter ended …") or of a growth ("up 100 basis points from Q3 FY 2024").
+    "Revenue from cloud services in Q3 2025" compares nothing: words, not an amount,
+    stand between "from" and the period."""
+    before = _SENTENCE_END.split(text[max(0, mention.start - 90):mention.start])[-1]
+    comparisons = list(_COMPARISON.finditer(before))
+    if not comparisons:
+        return False
+    between = before[comparisons[-1].end():]
+    if _AMOUNT.search(between):
+        return True
+    # "from July to September 2013" is a span, not a base
+    spans_to = _SPAN_TO.match(text, mention.end) and comparisons[-1].group(0).lower() == "from"
+    return bool(_DIRECT.fullmatch(between)) and not spans_to
 
 
 def resolve(text: str, absolute: list[Mention], relative: list[Mention],
