@@ -8,6 +8,7 @@ Adding a unit, a qualifier or a family is one entry here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -88,3 +89,26 @@ FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "rank": ("rank", "ranked", "ranking", "排名"),
 }
 FAMILIES = tuple(FAMILY_CUES)
+
+
+# Period words. The period grammar (`proof.periods`) reads these; the schema validates a
+# fiscal year end (house.yaml `entities: {X: {fiscal_year_end: …}}`) against FISCAL_YEAR_END.
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _either_case(words: tuple[str, ...]) -> str:
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in words)
+
+
+# "06-30"; a 52/53-week year: "last Sunday of January", "Saturday nearest October 31"
+# (also "last Saturday in September", "Thursday closest to August 31").
+FISCAL_YEAR_END = (
+    rf"^(?:(?P<mm>0[1-9]|1[0-2])-(?P<dd>[0-3]\d)"
+    rf"|[Ll]ast (?P<last_day>{_either_case(WEEKDAY_NAMES)}) (?:of|in) "
+    rf"(?P<last_month>{_either_case(MONTH_NAMES)})"
+    rf"|(?P<near_day>{_either_case(WEEKDAY_NAMES)}) (?:nearest|closest to) "
+    rf"(?P<near_month>{_either_case(MONTH_NAMES)}) (?P<near_date>[1-9]|[12]\d|3[01]))$")
+# The same, without group names: the JSON Schema pattern editors check (ECMA regex).
+FISCAL_YEAR_END_PATTERN = re.sub(r"\(\?P<\w+>", "(", FISCAL_YEAR_END)

@@ -105,6 +105,7 @@ def _load(project: Project, strict: bool) -> LoadedProject:
     from ..model.figures import check_figures, load_figures
     from ..model.notes import check_notes, load_notes
     from ..proof.claims import load_registry, verify_claims
+    from ..proof.periods.calendars import entity_calendars
     from ..sources.series import load_series
 
     house, house_document, findings = load_house_document(project)
@@ -117,7 +118,12 @@ def _load(project: Project, strict: bool) -> LoadedProject:
             "read: copy the file into the project instead")))
     registry, registry_findings = load_registry(project)
     if house is not None:
-        registry.fiscal_year_ends = _fiscal_year_ends(house)
+        registry.calendars, calendar_problems = entity_calendars(house)
+        registry.fiscal_year_ends = {name: calendar.month_end()
+                                     for name, calendar in registry.calendars.items()}
+        if house_document is not None:
+            findings += [house_document.finding(path, message)
+                         for path, message in calendar_problems]
     findings += registry_findings
     series, series_findings = load_series(project)
     registry.series = series
@@ -208,21 +214,12 @@ def _language_findings(registry: ClaimRegistry, figures: dict[str, LoadedFigure]
     return [finding for finding in found if finding is not None]
 
 
-def _fiscal_year_ends(house: House) -> dict[str, str]:
-    """Fiscal year ends by entity name, including the entity's other names."""
-    ends = dict(house.fiscal_year_ends)
-    for entity, aliases in house.entities.items():
-        if entity in ends:
-            ends.update({alias: ends[entity] for alias in aliases})
-    return ends
-
-
 def _vocabulary(house: House | None, strict: bool) -> Vocabulary:
     from ..proof.claims import Vocabulary
 
     if house is None:
         return Vocabulary(strict=strict)
-    return Vocabulary(house.entities,
+    return Vocabulary(house.aliases(),
                       {m: (tuple(spec.families), spec.money) for m, spec in house.metrics.items()},
                       strict)
 

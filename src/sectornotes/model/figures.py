@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     # The schema (pydantic) loads only when a file is read: a no-op build never needs it.
     from ..inputs.loading import Loaded
     from ..inputs.schema import DataPoint, Figure
+    from ..proof.periods import FiscalCalendar
 
     LoadedFigure = Loaded[Figure]
 
@@ -111,7 +112,7 @@ def figure_rows(figure: Figure, registry: ClaimRegistry) -> list[dict[str, Any]]
              "derived": "" if p.point.derived is None else p.point.derived.formula,
              "decimals": p.point.decimals("value" if p.point.value is not None else "low"),
              "starts": period_start(p.point.period, registry.fiscal_year_ends.get(
-                 p.point.entity)).isoformat(),
+                 p.point.entity), registry.calendars.get(p.point.entity)).isoformat(),
              "metric": p.point.metric, "entity": p.point.entity,
              "period": p.point.period, "claim_id": p.claim_id,
              "source_id": p.registered.source_id}
@@ -124,14 +125,23 @@ def is_estimate(plotted: PlottedPoint, registry: ClaimRegistry) -> bool:
         return True
     source = registry.sources.get(plotted.registered.source_id)
     fiscal_end = registry.fiscal_year_ends.get(plotted.point.entity)
-    return source is not None and period_start(plotted.point.period,
-                                               fiscal_end) > source.meta.date
+    return source is not None and period_start(
+        plotted.point.period, fiscal_end,
+        registry.calendars.get(plotted.point.entity)) > source.meta.date
 
 
-def period_start(period: str, fiscal_year_end: str | None = None) -> dt.date:
+def period_start(period: str, fiscal_year_end: str | None = None,
+                 calendar: FiscalCalendar | None = None) -> dt.date:
     """The first day of a period: 2025 → 1 Jan, 2025-Q3 → 1 Jul, 2025-H2 → 1 Jul, a span → its
-    start; FY2025 with a fiscal year ending 06-30 → 1 Jul 2024."""
+    start; FY2025 with a fiscal year ending 06-30 → 1 Jul 2024 (with the entity's calendar,
+    a 52/53-week year's real first day: NVIDIA's FY2026 → 27 Jan 2025)."""
     first = period.split("/")[0]
+    if first.startswith("FY") and calendar is not None:
+        from ..proof.periods import claim_span
+
+        span = claim_span(first)
+        if span is not None:
+            return calendar.dates(span).start_date
     if first.startswith("FY"):
         end_month = int((fiscal_year_end or "12-31")[:2])
         year = int(first[2:6])

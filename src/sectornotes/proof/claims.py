@@ -30,6 +30,7 @@ from .registry import ClaimRegistry, RegisteredClaim, Source
 
 if TYPE_CHECKING:
     from .meaning import Binding
+    from .periods import FiscalCalendar
 
 # Shorter passages ("e", "5%") occur by chance and prove nothing.
 MIN_QUOTE_CHARACTERS = 6
@@ -245,23 +246,22 @@ def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
         if weak:
             return [registered.finding("source", "quote", message=f"claim '{claim.id}': {weak}")]
     findings = _verify_numbers(registered, vocabulary)
-    return findings + _verify_periods(registered, source, registry.fiscal_year_ends)
+    return findings + _verify_periods(registered, source, registry.fiscal_year_ends,
+                                      registry.calendars)
 
 
 def _verify_periods(registered: RegisteredClaim, source: Source,
-                    registry_fiscal_ends: dict[str, str]) -> list[Finding]:
-    """Every data point's period is stated by the quote, its context passage or the as-of date."""
-    from .periods import as_of_states, period_stated
+                    registry_fiscal_ends: dict[str, str],
+                    calendars: dict[str, FiscalCalendar]) -> list[Finding]:
+    """Every data point's period is stated by the quote, its context passage or the as-of
+    date, and is the period of its number there (proof.periods)."""
+    from .periods import period_problem
 
     claim = registered.claim
-    text = claim.source.quote or ""
-    if claim.source.context is not None:
-        if source.text.find(claim.source.context) is None:
-            return [registered.finding("source", "context", message=(
-                f"claim '{claim.id}': source.context is not in {source.text_path}; copy the "
-                "passage verbatim"))]
-        text += "\n" + claim.source.context
-    text = normalize(text)
+    if claim.source.context is not None and source.text.find(claim.source.context) is None:
+        return [registered.finding("source", "context", message=(
+            f"claim '{claim.id}': source.context is not in {source.text_path}; copy the "
+            "passage verbatim"))]
     findings = []
     from .periods import is_fiscal
 
@@ -274,15 +274,12 @@ def _verify_periods(registered: RegisteredClaim, source: Source,
             continue
         if point.derived is not None:
             continue  # its inputs' periods are proven where they are declared
-        if period_stated(point.period, text, source.meta.date):
-            continue
-        if source.meta.as_of is not None and as_of_states(point.period, source.meta.as_of):
-            continue
-        findings.append(registered.finding("data", point_index, "period", message=(
-            f"claim '{claim.id}' data[{point_index}].period: {point.period} is not stated in the "
-            "quote" + (" or its context" if claim.source.context else "") + "; quote the "
-            "passage that names it as source.context (it is verified like the quote), or give "
-            "the source an as_of date")))
+        problem = period_problem(point, normalize(claim.source.quote or ""), normalize(
+            claim.source.context) if claim.source.context else None, source.meta.date,
+            source.meta.as_of, calendars.get(point.entity))
+        if problem:
+            findings.append(registered.finding("data", point_index, "period", message=(
+                f"claim '{claim.id}' data[{point_index}].period: {problem}")))
     return findings
 
 

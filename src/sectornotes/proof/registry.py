@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..sources.documents import Document
     from ..sources.quotes import SourceText
     from ..sources.series import Series
+    from .periods import FiscalCalendar
 
 
 @dataclass
@@ -75,6 +76,7 @@ class ClaimRegistry:
     # not another error (the cause is reported where it is), and they are never built.
     unloadable: dict[str, str] = field(default_factory=dict)
     fiscal_year_ends: dict[str, str] = field(default_factory=dict)  # entity → MM-DD
+    calendars: dict[str, FiscalCalendar] = field(default_factory=dict)  # entity → its calendar
     series: dict[str, Series] = field(default_factory=dict)  # price and index series by id
 
     def get(self, claim_id: str) -> RegisteredClaim | None:

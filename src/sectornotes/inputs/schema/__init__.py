@@ -45,6 +45,7 @@ from .figures import (
 from .house import (
     Analyst,
     ChartType,
+    Entity,
     Firm,
     House,
     Licence,
@@ -66,7 +67,7 @@ __all__ = [
     "ChartKind", "Column", "CoverageRow", "Figure", "FigureEvent", "FigureQuery",
     "GrowthStep", "ShareStep", "SortStep", "TransformStep",
     "Note", "Section", "Subject", "TargetPrice",
-    "Analyst", "ChartType", "Firm", "House", "Licence", "MetricSpec", "Rating",
+    "Analyst", "ChartType", "Entity", "Firm", "House", "Licence", "MetricSpec", "Rating",
     "RatingScale", "ScaleBenchmarks",
     "Client", "Clients", "Entitlement",
     "Compliance", "ComplianceSubject", "Disclosure",

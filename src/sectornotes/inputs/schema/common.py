@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..lexicon import UNIT_NAMES
+from ..lexicon import FISCAL_YEAR_END_PATTERN, UNIT_NAMES
 from ..urls import MAX_URL_LENGTH, url_problem
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -30,6 +30,8 @@ PATTERN_HELP = {
     ISIN: "an ISIN: two letters, nine letters or digits and a check digit (e.g. KYG875721634)",
     GICS: "a GICS code of 2, 4, 6 or 8 digits (sector, industry group, industry, "
           "sub-industry, e.g. 45)",
+    FISCAL_YEAR_END_PATTERN: "a fiscal year end: MM-DD ('06-30') or a 52/53-week rule "
+                             "('last Sunday of January', 'Saturday nearest October 31')",
 }
 
 KebabId = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=80)]

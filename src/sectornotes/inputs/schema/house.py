@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator
 
-from ..lexicon import FAMILIES
+from ..lexicon import FAMILIES, FISCAL_YEAR_END_PATTERN
 from .common import GICS, KebabId, Localized, Regime, SingleLine, Strict, Text, WebUrl
 
 
@@ -111,6 +111,36 @@ class GicsMatch(Strict):
     name: SingleLine = Field(description="Its GICS name, e.g. 'Information Technology'.")
 
 
+FiscalYearEnd = Annotated[str, Field(
+    pattern=FISCAL_YEAR_END_PATTERN, description="When the fiscal year ends: MM-DD ('06-30'), or a "
+    "52/53-week rule ('last Sunday of January', 'Saturday nearest October 31').")]
+
+
+class Entity(Strict):
+    """An entity sources write about: its other names and its fiscal calendar."""
+
+    aliases: list[str] = Field(default_factory=list, description="Other names sources use, "
+                               "e.g. ['Hang Seng Technology Index', '恒生科技指数'].")
+    parent: str | None = Field(None, description="The entity this one is part of (a segment's "
+                               "company): it has the parent's fiscal calendar unless it says "
+                               "its own.")
+    fiscal_year_end: FiscalYearEnd | None = Field(
+        None, description="When its fiscal year ends (FY2025 is the year ending in 2025).")
+    fiscal_only: bool | None = Field(
+        None, description="Its sources write only fiscal periods: 'third quarter 2025' without "
+        "'fiscal' means FY2025-Q3.")
+    quarter_weeks: list[Annotated[int, Field(ge=1, le=27)]] | None = Field(
+        None, min_length=4, max_length=4, description="Weeks in each quarter of a 52/53-week "
+        "year, e.g. [12, 12, 12, 16]; the last quarter ends with the year (default 13 each).")
+
+
+# An entity is a list of names or a mapping; the value's shape picks the branch, so a bad
+# mapping is reported once, at its own key (the tags contain "[" to stay out of locations).
+EntityDeclaration = Annotated[
+    Annotated[list[str], Tag("names[]")] | Annotated[Entity, Tag("entity[]")],
+    Discriminator(lambda value: "names[]" if isinstance(value, list) else "entity[]")]
+
+
 class ChartType(Strict):
     """The type scale of charts, in points."""
 
@@ -140,16 +170,29 @@ class House(Strict):
     metrics: dict[KebabId, MetricSpec] = Field(
         default_factory=dict, description="The project's own metrics (beyond the built-in "
         "vocabulary), each with what it measures and the families of words that state it.")
-    fiscal_year_ends: dict[str, Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-[0-3]\d$")]] = Field(
-        default_factory=dict, description="When an entity's fiscal year ends (MM-DD), for its "
-        "FY periods: 'Microsoft: 06-30' makes FY2025 July 2024 to June 2025.")
+    fiscal_year_ends: dict[str, FiscalYearEnd] = Field(
+        default_factory=dict, description="When an entity's fiscal year ends, for its FY "
+        "periods: 'Microsoft: 06-30' makes FY2025 July 2024 to June 2025 (the same as "
+        "entities: {Microsoft: {fiscal_year_end: '06-30'}}).")
     freshness_days: int = Field(
         90, ge=1, description="How old (in days before the note) a fact's source may be before "
         "the note must say 'as of' when it cites it.")
     gics: dict[KebabId, GicsMatch] = Field(
         default_factory=dict, description="The GICS match of each sector id notes use, given "
         "to the research aggregators in RIXML beside the house's own sector.")
-    entities: dict[str, list[str]] = Field(
-        default_factory=dict, description="Other names of an entity as sources write them "
-        "(e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), used to "
-        "find which number of a list is the entity's.")
+    entities: dict[str, EntityDeclaration] = Field(
+        default_factory=dict, description="Entities as sources write them: a list of other "
+        "names (e.g. 'Hang Seng Tech Index': ['Hang Seng Technology Index', '恒生科技指数']), "
+        "used to find which number of a list is the entity's, or {aliases, parent, "
+        "fiscal_year_end, fiscal_only, quarter_weeks} with its fiscal calendar.")
+
+    def entity(self, name: str) -> Entity:
+        """An entity's declaration (an alias list is an entity with only aliases)."""
+        declared = self.entities.get(name)
+        if isinstance(declared, Entity):
+            return declared
+        return Entity(aliases=declared or [])
+
+    def aliases(self) -> dict[str, list[str]]:
+        """Every entity's other names."""
+        return {name: self.entity(name).aliases for name in self.entities}
