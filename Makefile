@@ -23,7 +23,7 @@ notes: $(STAMP)
 	$(VENV)/bin/sectornotes build
 
 test: $(STAMP) test-packages node_modules/.installed
-	$(VENV)/bin/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
+	SECTORNOTES_TEST_TOOLS=required $(VENV)/bin/pytest -n $(PYTEST_N) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -n $(PYTEST_N) -m "not slow" $(PYTEST_ARGS)

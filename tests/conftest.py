@@ -53,6 +53,17 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
                               encoding="utf-8")
 
 
+
+def missing_tool(message: str) -> None:
+    """Skip a test whose outside tool is absent, except under `make test`, which installs
+    every tool (SECTORNOTES_TEST_TOOLS=required): there a missing tool is a failure, so a
+    green run never hides a test that did not run."""
+    import os
+
+    if os.environ.get("SECTORNOTES_TEST_TOOLS") == "required":
+        pytest.fail(f"{message} (make test installs it; SECTORNOTES_TEST_TOOLS=required)")
+    pytest.skip(message)
+
 @pytest.fixture
 def make_project(tmp_path: Path):
     """Build a small valid project (house.yaml + one source), then apply overrides.

@@ -15,7 +15,7 @@ import pytest
 from sectornotes.engine.run import build
 from sectornotes.inputs.project import Project
 
-from .conftest import REPO_ROOT, copy_repo_project
+from .conftest import REPO_ROOT, copy_repo_project, missing_tool
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,9 +51,9 @@ def built(tmp_path_factory) -> Path:
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
+        missing_tool("Debian's chromium is not installed")
     if not AXE.exists():
-        pytest.skip("axe-core is not installed: run `npm ci` (make test does)")
+        missing_tool("axe-core is not installed: run `npm ci`")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,

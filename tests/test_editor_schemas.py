@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from sectornotes.commands.cli import cli
 
-from .conftest import REPO_ROOT, replaced
+from .conftest import REPO_ROOT, missing_tool, replaced
 from .yamlls import SERVER, YamlLanguageServer, errors
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module", autouse=True)
 def _server_installed():
     if shutil.which("node") is None or not SERVER.exists():
-        pytest.skip("yaml-language-server is not installed: run `npm ci` (make test does)")
+        missing_tool("yaml-language-server is not installed: run `npm ci`")
 
 
 def sample_copy(root: Path) -> Path:

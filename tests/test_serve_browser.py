@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import replaced
+from .conftest import missing_tool, replaced
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,7 +40,7 @@ def server(sample_project):
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
+        missing_tool("Debian's chromium is not installed")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
