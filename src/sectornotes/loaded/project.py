@@ -74,12 +74,14 @@ _CACHE_SIZE = 4
 
 
 def load_project(project: Project | Path | str, strict: bool = False,
-                 cache: bool = True) -> LoadedProject:
+                 cache: bool = True, store_proofs: bool = True) -> LoadedProject:
     """Load, validate and prove a whole project; never raises on bad input.
 
     With `strict`, numbers typed into note prose without a citation are errors.
     The result is cached by the content of the project's files, so a second
-    call after no edit costs one read of those files.
+    call after no edit costs one read of those files. Proofs are kept per seed file in
+    build/.state/proof/ (proof/seeds.py); without `store_proofs` (a dry run) none is
+    written.
     """
     if not isinstance(project, Project):
         project = Project(Path(project))
@@ -90,7 +92,7 @@ def load_project(project: Project | Path | str, strict: bool = False,
     if cache and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    loaded = _load(project, strict)
+    loaded = _load(project, strict, store_proofs)
     if cache:
         _CACHE[key] = loaded
         while len(_CACHE) > _CACHE_SIZE:
@@ -98,13 +100,13 @@ def load_project(project: Project | Path | str, strict: bool = False,
     return loaded
 
 
-def _load(project: Project, strict: bool) -> LoadedProject:
+def _load(project: Project, strict: bool, store_proofs: bool = True) -> LoadedProject:
     from ..compliance.coverage import load_compliance
     from ..inputs.colours import palette_findings
     from ..model.clients import check_clients, load_clients
     from ..model.figures import check_figures, load_figures
     from ..model.notes import check_notes, load_notes
-    from ..proof.claims import load_registry, verify_claims
+    from ..proof.seeds import load_registry
     from ..sources.series import load_series
 
     house, house_document, findings = load_house_document(project)
@@ -115,13 +117,11 @@ def _load(project: Project, strict: bool) -> LoadedProject:
         findings.append(Finding(shown, 1, 1, (
             f"{shown} is a symbolic link to {link.resolve()}, outside the project; it is not "
             "read: copy the file into the project instead")))
-    registry, registry_findings = load_registry(project)
-    if house is not None:
-        registry.fiscal_year_ends = _fiscal_year_ends(house)
-    findings += registry_findings
     series, series_findings = load_series(project)
-    registry.series = series
-    findings += verify_claims(registry, _vocabulary(house, strict))
+    registry, registry_findings = load_registry(
+        project, _vocabulary(house, strict), _fiscal_year_ends(house) if house else {}, series,
+        store=store_proofs)
+    findings += registry_findings
     figures, figure_findings = load_figures(project)
     findings += figure_findings + check_figures(project, figures, registry)
     notes, note_findings = load_notes(project)
