@@ -114,7 +114,8 @@ def read_entry(cache_dir: Path, source_id: str, key: str,
     if not hmac.compare_digest(mac, expected):
         return None
     try:
-        entry = Entry.model_validate(json.loads(payload, parse_constant=_refuse_constant))
+        # Pydantic's own JSON parser (strict: a JSON array is a tuple, nothing is coerced).
+        entry = Entry.model_validate_json(payload)
     except (ValueError, ValidationError):
         return None
     if entry.format != ENTRY_FORMAT or entry.source != source_id or entry.key != key:
@@ -144,10 +145,6 @@ def write_entry(cache_dir: Path, entry: dict[str, Any]) -> None:
         write_bytes_atomic(entry_path(cache_dir, source_id), mac + b"\n" + payload)
     except (OSError, TypeError, ValueError):
         pass
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} in a cache entry")
 
 
 # ---------------------------------------------------------------- keys
