@@ -1,6 +1,6 @@
 """The registry of a project's sources and proven claims, by id.
 
-`claims.load_registry` makes it from seeds/ (proving each claim, or taking its
+`seeds.load_registry` makes it from seeds/ (proving each claim, or taking its
 proof from the proof cache); cells, derived values and every part of the model
 look claims up here. A registered claim is an immutable value.
 """
@@ -104,12 +104,8 @@ def with_decimals(claim: Claim, decimals: Decimals) -> Claim:
     by_point: dict[int, dict[str, int]] = {}
     for point_index, field_name, places in decimals:
         by_point.setdefault(point_index, {})[field_name] = places
-    data = []
-    for point_index, point in enumerate(claim.data):
-        if point_index in by_point:
-            point = point.model_copy()
-            point._decimals = by_point[point_index]  # a fresh dict: the original is untouched
-        data.append(point)
+    data = [point.with_decimals(by_point[point_index]) if point_index in by_point else point
+            for point_index, point in enumerate(claim.data)]
     return claim.model_copy(update={"data": data})
 
 
