@@ -74,11 +74,11 @@ def broken_sample(root: Path) -> Path:
     seed = root / "seeds/cms-ai-terminal-aidc.yaml"
     text = seed.read_text(encoding="utf-8")
     first_id = text.split("  - id: ", 1)[1].split("\n", 1)[0]
-    seed.write_text(text + FAKE_CLAIM + FAKE_CLAIM.replace("big4-capex-doubles", first_id),
+    seed.write_text(text + FAKE_CLAIM + replaced(FAKE_CLAIM, "big4-capex-doubles", first_id),
                     encoding="utf-8")
     other = root / "seeds/huafu-media-deepseek.yaml"
-    text = other.read_text(encoding="utf-8")
-    other.write_text(text.replace("    kind: fact\n", "    kind: factual\n", 1), encoding="utf-8")
+    edit_file(other, "\nclaims:\n", "\nclaims:\n  - id: broken-claim\n    text: A claim.\n"
+              "    kind: factual\n    source: {quote: \"A claim.\"}\n")
     return root
 
 
@@ -177,7 +177,7 @@ def test_an_entry_of_another_file_or_other_inputs_is_refused(make_project, sampl
     pytest.param(lambda raw: b"", id="empty"),
     pytest.param(lambda raw: b"0" * 64 + raw[64:], id="bad-mac"),
     pytest.param(lambda raw: b"\x00\xff garbage", id="garbage"),
-    pytest.param(lambda raw: raw.replace(b'"line":', b'"line":-'), id="edited"),
+    pytest.param(lambda raw: raw[:-2] + b"0" + raw[-1:], id="edited"),
 ])
 def test_a_damaged_entry_is_proven_again_and_rewritten(make_project, own_cache_key, proofs,
                                                        damage):

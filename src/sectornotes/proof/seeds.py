@@ -33,8 +33,9 @@ PROOF_DIR = "proof"  # under build/.state/
 
 @dataclass(frozen=True)
 class SeedProof:
-    """One seed file loaded and proven: its source (if one registers), its claims with
-    their proofs (None for a duplicate within the file), and the file's own findings."""
+    """One seed file loaded and proven: its source (if one registers), its claims as
+    proven with their proofs (as declared, and None, for a duplicate within the file), and
+    the file's own findings."""
 
     source_id: str
     salvaged: bool
@@ -82,7 +83,7 @@ def _merge(proof: SeedProof, registry: ClaimRegistry, findings: list[Finding]) -
         if existing is not None or claim_proof is None:
             findings.append(_duplicate(registered, existing))
             continue
-        registry.claims[registered.id] = claim_proof.applied_to(registered)
+        registry.claims[registered.id] = registered
         findings.extend(claim_proof.findings)
         if claim_proof.failed:
             registry.invalid.add(registered.id)
@@ -187,10 +188,10 @@ class _SeedLoader:
             source = self._source(source_id, entry.meta, display)
             if source is None or source.text_path != entry.document:
                 return None  # the documents are not where the entry saw them
-        claims = tuple((RegisteredClaim(item.claim, item.claim.source.seed or source_id,
-                                        document, item.index),
-                        None if item.proof is None else _claim_proof(item.proof))
-                       for item in entry.claims)
+        if any(not 0 <= point < len(item.claim.data) for item in entry.claims
+               for point, _, _ in (item.proof.decimals if item.proof else ())):
+            return None  # intact and ours, yet not of these claims: prove them again
+        claims = tuple(_cached_claim(item, source_id, document) for item in entry.claims)
         return SeedProof(source_id, entry.salvaged, source, claims,
                          tuple(proofcache.row_finding(row) for row in entry.findings),
                          tuple(entry.unloadable))
@@ -307,7 +308,8 @@ class _SeedLoader:
                 self.sources[pending.source_id] = pending.source = lazy
 
     def _finish(self, pending: _Pending) -> SeedProof:
-        claims = tuple((registered, pending.proofs.get(position))
+        claims = tuple((registered, None) if position not in pending.proofs else
+                       (pending.proofs[position].applied_to(registered), pending.proofs[position])
                        for position, (registered, _) in enumerate(pending.claims))
         proof = SeedProof(pending.source_id, pending.salvaged, pending.source, claims,
                           tuple(pending.findings), tuple(pending.unloadable.items()))
@@ -341,10 +343,22 @@ def _stored(proof: ClaimProof) -> dict[str, object]:
             "decimals": [list(d) for d in proof.decimals]}
 
 
-def _claim_proof(stored: proofcache.CachedProof) -> ClaimProof:
-    return ClaimProof(tuple(proofcache.row_finding(row) for row in stored.findings),
-                      stored.line, stored.col, stored.quoted, stored.page,
-                      dict(stored.evidence), tuple(stored.decimals))
+def _cached_claim(item: proofcache.CachedClaim, source_id: str, document: YamlDocument
+                  ) -> tuple[RegisteredClaim, ClaimProof | None]:
+    """A claim and its proof as the cache holds them, the claim as proven."""
+    seed = item.claim.source.seed or source_id
+    stored = item.proof
+    if stored is None:
+        return RegisteredClaim(item.claim, seed, document, item.index), None
+    proof = ClaimProof(tuple(proofcache.row_finding(row) for row in stored.findings),
+                       stored.line, stored.col, stored.quoted, stored.page,
+                       dict(stored.evidence), tuple(stored.decimals))
+    # The claim was validated from the entry just now: a new value no one else holds, so
+    # its points are given their decimals as they are made, not copied (see with_decimals).
+    for point_index, field_name, places in proof.decimals:
+        item.claim.data[point_index].__pydantic_private__["_decimals"][field_name] = places  # type: ignore[index]
+    return RegisteredClaim(item.claim, seed, document, item.index, proof.quote_line,
+                           proof.quote_col, proof.quoted, proof.page, proof.evidence), proof
 
 
 _DECLARED_ID = re.compile(r"^[ -]*id:[ ]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ ]*(?:#.*)?$", re.M)

@@ -93,8 +93,8 @@ class DataPoint(Strict):
 
     def with_decimals(self, decimals: Mapping[str, int]) -> DataPoint:
         """A copy that knows the precision the source writes (this point is left as it is)."""
-        point = self.model_copy()
-        point._decimals = {**self._decimals, **decimals}
+        point = self.model_copy()  # its private attributes are a new dict: set them there
+        point.__pydantic_private__["_decimals"] = {**self._decimals, **decimals}  # type: ignore[index]
         return point
 
     def stated(self) -> str:
