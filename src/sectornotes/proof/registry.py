@@ -21,41 +21,41 @@ if TYPE_CHECKING:
     from ..sources.series import Series
 
 
+@dataclass
 class Source:
     """A source: id, metadata, its document (text, PDF, web page or spreadsheet) and the
     YAML file describing it.
 
-    The document is read when first asked for: a `check` whose proofs all come from the
-    proof cache never reads a source's text.
+    `reader` is the document or what reads it: the document is then read when first
+    asked for, so a `check` whose proofs all come from the proof cache never reads a
+    source's text.
     """
 
-    def __init__(self, id: str, meta: SourceMeta, document: Document | Callable[[], Document],
-                 yaml_path: str, text_path: str = ""):
-        self.id, self.meta, self.yaml_path = id, meta, yaml_path
-        self._document = document if not callable(document) else None
-        self._read = document if callable(document) else None
-        self._text_path = text_path or (self._document.path if self._document else "")
+    id: str
+    meta: SourceMeta
+    reader: Document | Callable[[], Document] = field(repr=False)
+    yaml_path: str
+    text_path: str = ""  # the document's path as messages show it, e.g. seeds/x.pdf
+    _document: Document | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not callable(self.reader):
+            self._document = self.reader
+        if not self.text_path and self._document is not None:
+            self.text_path = self._document.path
 
     @property
     def document(self) -> Document:
         """The source document, read on first use."""
         if self._document is None:
-            assert self._read is not None
-            self._document = self._read()
+            assert callable(self.reader)
+            self._document = self.reader()
         return self._document
 
     @property
     def text(self) -> SourceText:
         """The text quotes are found in (extracted, for a PDF or a web page)."""
         return self.document.text
-
-    @property
-    def text_path(self) -> str:
-        """The document's path as messages show it, e.g. seeds/x.pdf."""
-        return self._text_path
-
-    def __repr__(self) -> str:
-        return f"Source({self.id!r}, {self.text_path!r})"
 
 
 # Positions and readings of a number's decimals: (data point index, field, decimals).
