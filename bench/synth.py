@@ -2,8 +2,8 @@
 
     python bench/synth.py OUT_DIR --claims 1000 --notes 50 --figures 100
 
-Claims are spread over 10 sources; every claim's quote and number are real
-text in its source, so the project passes `check`.
+Claims are spread over 20 sources (or `--sources`); every claim's quote and number
+are real text in its source, so the project passes `check`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def claim_id(index: int) -> str:
     return f"metric-{index:04d}"
 
 
-def generate(out: Path, claims: int, notes: int, figures: int) -> None:
+def generate(out: Path, claims: int, notes: int, figures: int, sources: int = SOURCES) -> None:
     """Write the project into `out` (replacing it)."""
     if out.exists():
         shutil.rmtree(out)
@@ -32,8 +32,8 @@ def generate(out: Path, claims: int, notes: int, figures: int) -> None:
     assert "regimes: [finra, mar, csrc]" in house
     (out / "house.yaml").write_text(house.replace("regimes: [finra, mar, csrc]", "regimes: []"),
                                     encoding="utf-8")
-    per_source = claims // SOURCES
-    for source in range(SOURCES):
+    per_source = claims // sources
+    for source in range(sources):
         lines, entries = [], []
         for offset in range(per_source):
             index = source * per_source + offset
@@ -94,8 +94,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1000)
     parser.add_argument("--notes", type=int, default=50)
     parser.add_argument("--figures", type=int, default=100)
+    parser.add_argument("--sources", type=int, default=SOURCES)
     args = parser.parse_args()
-    generate(args.out, args.claims, args.notes, args.figures)
+    generate(args.out, args.claims, args.notes, args.figures, args.sources)
 
 
 if __name__ == "__main__":

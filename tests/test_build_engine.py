@@ -172,6 +172,29 @@ def test_noop_build_never_imports_heavy_libraries(built):
     assert "built 0, up to date 10" in result.stdout
 
 
+def test_noop_html_build_decides_from_hashes_too(sample_project):
+    build(Project(sample_project), formats=("html",))
+    code = ("import sys\nfrom sectornotes.commands.cli import main\n"
+            "sys.argv = ['sectornotes', 'build', '--format', 'html']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', sorted(m for m in ('pandas', 'matplotlib', 'weasyprint', 'pydantic')"
+            " if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=sample_project,
+                            capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in result.stderr, result.stderr
+    assert "built 0, up to date" in result.stdout
+
+
+def test_a_fingerprint_vouches_only_for_the_formats_it_built():
+    from sectornotes.engine.run import _fingerprint_covers
+
+    assert _fingerprint_covers("f:s", "f:s", ("html", "pdf"))  # a full build's
+    assert _fingerprint_covers("f:s:html", "f:s", ("html",))
+    assert not _fingerprint_covers("f:s:html", "f:s", ("html", "pdf"))
+    assert not _fingerprint_covers("f:s2", "f:s", ("html",))  # another environment
+    assert not _fingerprint_covers(None, "f:s", ("html",))
+
+
 def test_a_template_override_added_later_is_used_by_a_long_running_process(built):
     # `serve` keeps compiled templates between builds: a new override must still win.
     build(Project(built), formats=("html",), force=True)

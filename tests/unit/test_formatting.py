@@ -66,9 +66,10 @@ def test_precision_as_the_source_writes_it(value, unit, language, decimals, expe
 
 
 def test_a_bound_point_keeps_its_decimals():
-    point = DataPoint(metric="m", entity="e", period="2025", unit="%", value=74.0)
-    point.record_decimals("value", 1)
+    declared = DataPoint(metric="m", entity="e", period="2025", unit="%", value=74.0)
+    point = declared.with_decimals({"value": 1})
     assert format_point(point) == "74.0%" and point.stated() == "74.0 %"
+    assert format_point(declared) == "74%"  # a new value: the declared point is as it was
 
 
 def test_a_time_axis_spaces_points_by_their_dates():

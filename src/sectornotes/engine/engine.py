@@ -228,7 +228,7 @@ class Engine:
     def run(self) -> BuildResult:
         from ..loaded.project import load_project
 
-        model = load_project(self.project)
+        model = load_project(self.project, store_proofs=not self.dry_run)
         self.result.findings = model.findings
         if model.house is None:
             self.result.failed["house.yaml"] = "house.yaml is invalid; nothing can be rendered"

@@ -108,22 +108,27 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
     for leftover in project.build_dir.rglob(".*.tmp"):  # from a build killed mid-write
         leftover.unlink(missing_ok=True)
     state = State.load(state_path)
-    full = (not targets and set(formats) == set(FORMATS) and all_stages
-            and environment is None)
+    # Every note (of some formats) with every stage: a clean build of it records the
+    # fingerprint of all its inputs, and the same build after no change decides from it.
+    whole = not targets and all_stages and environment is None
     fingerprint = project_fingerprint(project)  # before: an edit during the build is seen next time
     fingerprint += _plugins_fingerprint()
     stamp = environment_stamp(state_path.parent)
-    if full and not force and state.fingerprint == f"{fingerprint}:{stamp}" and \
-            _outputs_intact(project, state):
+    if whole and not force and _fingerprint_covers(state.fingerprint, f"{fingerprint}:{stamp}",
+                                                   formats) and _outputs_intact(project, state):
         if not _manifest_intact(project, state):  # a damaged manifest is repaired
             _write_manifest(project, state)
             state.save(state_path)
-        return BuildResult(fresh=sorted(state.outputs))
+        return BuildResult(fresh=[name for name in sorted(state.outputs)
+                                  if name.split("/")[0] in formats
+                                  or name.split("/")[0] not in FORMATS])
     state.fingerprint = None  # invalid until this build completes cleanly
     result = Engine(project, state, targets, jobs, formats, force, reporter, stages,
                     environment=environment).run()
-    if full and result.ok:  # the environment as this build probed it
+    if whole and result.ok:  # the environment as this build probed it
         state.fingerprint = f"{fingerprint}:{environment_stamp(state_path.parent)}"
+        if set(formats) != set(FORMATS):  # which formats this fingerprint vouches for
+            state.fingerprint += ":" + ",".join(sorted(formats))
     try:
         _write_manifest(project, state)
     except OSError as error:
@@ -131,6 +136,17 @@ def _build_locked(project: Project, state_path: Path, targets: tuple[str, ...], 
                                f"{error.strerror or error}; the next build writes it") from None
     save_state(state, state_path)
     return result
+
+
+def _fingerprint_covers(recorded: str | None, current: str, formats: tuple[str, ...]) -> bool:
+    """Whether the recorded fingerprint is of these inputs and of a build of (at least)
+    these formats: a full build's has no suffix, `build --format html`'s ends ':html'."""
+    if recorded is None or not recorded.startswith(current):
+        return False
+    rest = recorded[len(current):]
+    if not rest:
+        return True
+    return rest.startswith(":") and set(formats) <= set(rest[1:].split(","))
 
 
 def _plugins_fingerprint() -> str:

@@ -77,6 +77,39 @@ class YamlDocument:
         return Finding(self.path, line, col, message)
 
 
+class DeferredDocument(YamlDocument):
+    """A YAML document whose positions are read from its file only when asked for.
+
+    Seed files are loaded without positions (PyYAML's C loader, or from the proof cache);
+    the first finding that needs a place composes the file once with positions. When the
+    file can no longer be read, positions fall back to 1:1.
+    """
+
+    def __init__(self, path: str, file_path: Path, data: object = None):
+        super().__init__(path, data)
+        self._file_path: Path | None = file_path
+
+    def _positions(self) -> None:
+        if self._file_path is None:
+            return
+        file_path, self._file_path = self._file_path, None
+        try:
+            full = load_yaml(file_path, self.path)
+        except (FileProblem, OSError):
+            return
+        self.text = full.text
+        self.value_positions, self.value_offsets = full.value_positions, full.value_offsets
+        self.key_positions = full.key_positions
+
+    def position(self, key_path: PathKey, of_key: bool = False) -> Position:
+        self._positions()
+        return super().position(key_path, of_key)
+
+    def position_in_value(self, key_path: PathKey, needle: str, occurrence: int = 0) -> Position:
+        self._positions()
+        return super().position_in_value(key_path, needle, occurrence)
+
+
 def read_text(file_path: Path, display_path: str, limit: int = MAX_TEXT_BYTES) -> str:
     """Read a UTF-8 text file, raising FileProblem for binary, huge or mis-encoded files."""
     size = file_path.stat().st_size
@@ -147,6 +180,47 @@ def load_yaml(file_path: Path, display_path: str) -> YamlDocument:
             display_path, line, col, "expected a YAML mapping (key: value) at the top level"
         ))
     return document
+
+
+class _NeedsPositions(Exception):
+    """The fast load met something only the positional loader reports precisely."""
+
+
+def _fast_mapping(loader: yaml.CSafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+    mapping: dict[object, object] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NeedsPositions
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping or key_node.tag != _STR:  # a duplicate, a merge or a non-text key
+            raise _NeedsPositions
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's C loader, refusing (for the positional loader to report) what `load_yaml`
+    reports: duplicate keys, merges and keys that are not plain text."""
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:map", _fast_mapping)
+
+
+def load_yaml_fast(file_path: Path, display_path: str) -> YamlDocument:
+    """`load_yaml` without positions, with PyYAML's C loader; positions are composed on
+    first use (`DeferredDocument`). Anything unusual (a duplicate key, an impossible date,
+    a syntax error) goes through `load_yaml`, so findings are the same either way."""
+    text = read_text(file_path, display_path, MAX_YAML_BYTES)
+    if not text.strip() or "<<" in text:
+        return load_yaml(file_path, display_path)
+    try:
+        _reject_aliases_and_deep_nesting(text, display_path)  # as load_yaml, first
+        data = yaml.load(text, Loader=_FastLoader)
+    except (yaml.YAMLError, _NeedsPositions, ValueError, OverflowError, TypeError):
+        return load_yaml(file_path, display_path)
+    if not isinstance(data, dict):
+        return load_yaml(file_path, display_path)
+    return DeferredDocument(display_path, file_path, data)
 
 
 MAX_NESTING = 64  # project files nest a few levels; thousands crash the recursive composer

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..model.figures import LoadedFigure
     from ..model.notes import LoadedNote
     from ..proof.claims import Vocabulary
+    from ..proof.periods import FiscalCalendar
     from ..proof.registry import ClaimRegistry
     from ..sources.series import Series
 
@@ -74,12 +75,14 @@ _CACHE_SIZE = 4
 
 
 def load_project(project: Project | Path | str, strict: bool = False,
-                 cache: bool = True) -> LoadedProject:
+                 cache: bool = True, store_proofs: bool = True) -> LoadedProject:
     """Load, validate and prove a whole project; never raises on bad input.
 
     With `strict`, numbers typed into note prose without a citation are errors.
     The result is cached by the content of the project's files, so a second
-    call after no edit costs one read of those files.
+    call after no edit costs one read of those files. Proofs are kept per seed file in
+    build/.state/proof/ (proof/seeds.py); without `store_proofs` (a dry run) none is
+    written.
     """
     if not isinstance(project, Project):
         project = Project(Path(project))
@@ -90,7 +93,7 @@ def load_project(project: Project | Path | str, strict: bool = False,
     if cache and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    loaded = _load(project, strict)
+    loaded = _load(project, strict, store_proofs)
     if cache:
         _CACHE[key] = loaded
         while len(_CACHE) > _CACHE_SIZE:
@@ -98,14 +101,14 @@ def load_project(project: Project | Path | str, strict: bool = False,
     return loaded
 
 
-def _load(project: Project, strict: bool) -> LoadedProject:
+def _load(project: Project, strict: bool, store_proofs: bool = True) -> LoadedProject:
     from ..compliance.coverage import load_compliance
     from ..inputs.colours import palette_findings
     from ..model.clients import check_clients, load_clients
     from ..model.figures import check_figures, load_figures
     from ..model.notes import check_notes, load_notes
-    from ..proof.claims import load_registry, verify_claims
     from ..proof.periods.calendars import entity_calendars
+    from ..proof.seeds import load_registry
     from ..sources.series import load_series
 
     house, house_document, findings = load_house_document(project)
@@ -116,18 +119,18 @@ def _load(project: Project, strict: bool) -> LoadedProject:
         findings.append(Finding(shown, 1, 1, (
             f"{shown} is a symbolic link to {link.resolve()}, outside the project; it is not "
             "read: copy the file into the project instead")))
-    registry, registry_findings = load_registry(project)
+    calendars: dict[str, FiscalCalendar] = {}
     if house is not None:
-        registry.calendars, calendar_problems = entity_calendars(house)
-        registry.fiscal_year_ends = {name: calendar.month_end()
-                                     for name, calendar in registry.calendars.items()}
+        calendars, calendar_problems = entity_calendars(house)
         if house_document is not None:
             findings += [house_document.finding(path, message)
                          for path, message in calendar_problems]
-    findings += registry_findings
     series, series_findings = load_series(project)
-    registry.series = series
-    findings += verify_claims(registry, _vocabulary(house, strict))
+    registry, registry_findings = load_registry(
+        project, _vocabulary(house, strict),
+        {name: calendar.month_end() for name, calendar in calendars.items()}, series,
+        store=store_proofs, calendars=calendars)
+    findings += registry_findings
     figures, figure_findings = load_figures(project)
     findings += figure_findings + check_figures(project, figures, registry)
     notes, note_findings = load_notes(project)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
 from ..sources.grid import Cell, Sheet, column_letter, split_reference
+from .registry import ClaimProof
 
 if TYPE_CHECKING:
     from ..inputs.schema import DataPoint
@@ -53,8 +54,9 @@ def locate(source: Source, point: DataPoint) -> tuple[Sheet, str] | str:
             "Sheet!D14', or 'row:' and 'column:' labels")
 
 
-def verify_cells(registered: RegisteredClaim, source: Source) -> list[Finding]:
-    """Read every cell a claim's data points cite and check value, unit and period."""
+def verify_cells(registered: RegisteredClaim, source: Source) -> ClaimProof:
+    """Read every cell a claim's data points cite and check value, unit and period; the
+    proof places the claim at its first cell and shows the cells' values."""
     claim = registered.claim
     findings: list[Finding] = []
     if claim.source.quote is not None:
@@ -65,7 +67,8 @@ def verify_cells(registered: RegisteredClaim, source: Source) -> list[Finding]:
         findings.append(registered.finding("data", message=(
             f"claim '{claim.id}': a claim from a spreadsheet states its values as data points "
             "with their cells")))
-    shown, cells = [], {}
+    shown, cells, decimals = [], {}, []
+    line = col = 0
     for index, point in enumerate(claim.data):
         if point.derived is not None:
             continue
@@ -86,14 +89,12 @@ def verify_cells(registered: RegisteredClaim, source: Source) -> list[Finding]:
         cell = sheet.cell(reference)
         assert cell is not None
         cells[where] = cell.value
-        point.record_decimals("value", shown_decimals(cell))
+        decimals.append((index, "value", shown_decimals(cell)))
         shown.append(describe_cell(sheet, reference))
-        if index == 0 or not registered.quote_line:
-            row, column = split_reference(reference) or (1, 1)
-            registered.quote_line, registered.quote_col = row, column
-    registered.quoted = "; ".join(shown)
-    registered.evidence = {"cells": cells}
-    return findings
+        if index == 0 or not line:
+            line, col = split_reference(reference) or (1, 1)
+    return ClaimProof(tuple(findings), line, col, "; ".join(shown), None, {"cells": cells},
+                      tuple(decimals))
 
 
 def describe_cell(sheet: Sheet, reference: str) -> str:

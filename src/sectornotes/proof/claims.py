@@ -1,32 +1,28 @@
-"""The claim registry: loading seeds and proving every claim against its source.
+"""Proving claims: each against its source, then what holds across claims.
 
 For each claim `check` proves that its quote occurs in the source, that every
-number it states is written in the quote with its unit, and that no two
-claims state the same metric/entity/period with different values.
+number it states is written in the quote with its unit and means there what
+the claim says (`prove_claim`, a `ClaimProof` value per claim: seeds.py caches
+them per seed file), and that no two claims state the same metric/entity/period
+with different values (`check_across`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from ..findings import Finding, did_you_mean
-from ..inputs.project import Project
-from ..inputs.schema import Claim, SeedFile, SourceMeta
-from ..inputs.yamlfile import FileProblem, YamlDocument
-from ..sources.documents import document_paths, load_document
+from ..inputs.schema import Claim
 from ..sources.quotes import (
     first_difference,
     normalize,
     weak_quote_problem,
     word_difference,
 )
-from ..sources.readers import document_suffixes
 from .numbers import numbers_in
-from .registry import ClaimRegistry, RegisteredClaim, Source
+from .registry import ClaimProof, ClaimRegistry, Decimals, RegisteredClaim, Source
 
 if TYPE_CHECKING:
     from .meaning import Binding
@@ -34,112 +30,6 @@ if TYPE_CHECKING:
 
 # Shorter passages ("e", "5%") occur by chance and prove nothing.
 MIN_QUOTE_CHARACTERS = 6
-
-
-def load_registry(project: Project) -> tuple[ClaimRegistry, list[Finding]]:
-    """Load and validate every seed file; collect findings instead of stopping."""
-    from ..inputs.loading import load_folder
-
-    registry = ClaimRegistry()
-    invalid: dict[str, YamlDocument | None] = {}
-    seeds, findings = load_folder(project, project.seed_files(), SeedFile, invalid)
-    for source_id, loaded in seeds.items():
-        _register_seed(project, source_id, loaded.spec.source, list(enumerate(loaded.spec.claims)),
-                       loaded.document, registry, findings)
-    for source_id, document in invalid.items():
-        _salvage_seed(project, source_id, document, registry, findings)
-    registry.invalid.update(registry.unloadable)  # never built, whatever cites them
-    _report_orphan_texts(project, registry, findings)
-    return registry, findings
-
-
-_DECLARED_ID = re.compile(r"^[ -]*id:[ ]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ ]*(?:#.*)?$", re.M)
-
-
-def _salvage_seed(project: Project, source_id: str, document: YamlDocument | None,
-                  registry: ClaimRegistry, findings: list[Finding]) -> None:
-    """Register the valid claims of a seed file that has errors; mark the others unloadable.
-
-    One wrong value must be one finding: the file's other claims still load, and notes
-    citing the broken claim are not told it is unknown (its file's errors say why).
-    """
-    display = f"seeds/{source_id}.yaml"
-    raw = document.data if document is not None and isinstance(document.data, dict) else {}
-    claims = raw.get("claims")
-    if document is None or not isinstance(claims, list):
-        try:
-            text = (project.seeds_dir / f"{source_id}.yaml").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return
-        for claim_id in _DECLARED_ID.findall(text):
-            registry.unloadable.setdefault(claim_id, display)
-        return
-    valid: list[tuple[int, Claim]] = []
-    for index, item in enumerate(claims):
-        try:
-            valid.append((index, Claim.model_validate(item)))
-        except ValidationError:
-            claim_id = item.get("id") if isinstance(item, dict) else None
-            if isinstance(claim_id, str):
-                registry.unloadable.setdefault(claim_id, display)
-    try:
-        meta = SourceMeta.model_validate(raw.get("source"))
-    except ValidationError:
-        for _, claim in valid:
-            registry.unloadable.setdefault(claim.id, display)
-        return
-    _register_seed(project, source_id, meta, valid, document, registry, findings)
-
-
-def _register_seed(project: Project, source_id: str, meta: SourceMeta,
-                   claims: list[tuple[int, Claim]], document: YamlDocument,
-                   registry: ClaimRegistry, findings: list[Finding]) -> None:
-    display = document.path
-    candidates = document_paths(project.seeds_dir, source_id)
-    if len(candidates) > 1:
-        shown = ", ".join(project.relative(c) for c in candidates)
-        findings.append(Finding(display, 1, 1, f"two documents for one source ({shown}); keep "
-                                "one, or give the other its own id and .yaml"))
-        return
-    if not candidates:
-        suffixes = "|".join(s.lstrip(".") for s in document_suffixes())
-        findings.append(Finding(display, 1, 1, f"source document seeds/{source_id}.<{suffixes}> "
-                                "is missing; put the document beside this file"))
-        return
-    document_file = candidates[0]
-    if project.leaves_project(document_file):
-        return  # reported as a link leaving the project; never read
-    try:
-        loaded = load_document(document_file, project.relative(document_file),
-                               project.build_dir / ".state" / "extract")
-    except FileProblem as problem:
-        findings.append(problem.finding)
-        return
-    registry.sources[source_id] = Source(source_id, meta, loaded, display)
-    for index, claim in claims:
-        registered = RegisteredClaim(claim, claim.source.seed or source_id, document, index)
-        existing = registry.claims.get(claim.id)
-        if existing is not None:
-            first = existing.document.position(("claims", existing.index, "id"))
-            findings.append(registered.finding("id", message=(
-                f"duplicate claim id '{claim.id}' (first declared at "
-                f"{existing.document.path}:{first[0]}:{first[1]}); ids must be unique")))
-            continue
-        registry.claims[claim.id] = registered
-
-
-def _report_orphan_texts(project: Project, registry: ClaimRegistry,
-                         findings: list[Finding]) -> None:
-    if not project.seeds_dir.is_dir():
-        return
-    for text_path in sorted(project.seeds_dir.iterdir()):
-        if text_path.suffix in (".txt", ".pdf", ".html", ".xlsx") and \
-                not text_path.with_suffix(".yaml").exists():
-            findings.append(Finding(
-                project.relative(text_path), 1, 1,
-                f"source document has no metadata file; create seeds/{text_path.stem}.yaml "
-                "with a 'source:' block",
-            ))
 
 
 @dataclass
@@ -151,20 +41,72 @@ class Vocabulary:
     strict: bool = False  # an unknown metric is then an error, not a warning
 
 
-def verify_claims(registry: ClaimRegistry, vocabulary: Vocabulary | None = None
-                  ) -> list[Finding]:
-    """Prove every claim's quote and what each number means there; report conflicts."""
-    vocabulary = vocabulary or Vocabulary()
-    findings: list[Finding] = []
-    for registered in registry.claims.values():
-        problems = _verify_quote(registry, registered, vocabulary)
-        if any(problem.severity == "error" for problem in problems):  # a warning builds
-            registry.invalid.add(registered.id)
-        findings.extend(problems)
-    findings.extend(_verify_derived(registry))
-    findings.extend(_conflicts(registry))
-    findings.extend(_unknown_disagreements(registry))
-    return findings
+def prove_claim(registered: RegisteredClaim, sources: Mapping[str, Source],
+                vocabulary: Vocabulary, fiscal_year_ends: Mapping[str, str],
+                calendars: Mapping[str, FiscalCalendar] | None = None) -> ClaimProof:
+    """Prove one claim against its source: quote, page, numbers, what they mean, periods.
+
+    Reads only the claim, its source (metadata and document), the vocabulary and the
+    fiscal calendars, which is what the proof cache keys an entry by.
+    """
+    claim = registered.claim
+    source = sources.get(registered.source_id)
+    if source is None:
+        return ClaimProof((registered.finding("source", "seed", message=(
+            f"source.seed: unknown source '{registered.source_id}'"
+            f"{did_you_mean(registered.source_id, sources)}; "
+            "it must name a source in seeds/")),))
+    if not source.document.quotable:
+        from .cells import verify_cells
+
+        proof = verify_cells(registered, source)
+        return replace(proof, findings=proof.findings + tuple(
+            _cell_vocabulary(registered, vocabulary)))
+    if claim.source.quote is None:
+        return ClaimProof((registered.finding("source", message=(
+            f"claim '{claim.id}': source.quote is missing; copy the passage of "
+            f"{source.text_path} that states the claim")),))
+    meaningful = len("".join(normalize(claim.source.quote).split()))
+    if meaningful < MIN_QUOTE_CHARACTERS:
+        return ClaimProof((registered.finding("source", "quote", message=(
+            f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
+            f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the "
+            "claim")),))
+    spans = source.document.spans(claim.source.quote)
+    if not spans:
+        return ClaimProof((registered.finding("source", "quote",
+                                              message=_quote_not_found(source, claim)),))
+    span = spans[0]
+    if claim.source.page is not None:
+        pages = [source.document.page_at(start) for start, _ in spans]
+        if pages[0] is None:
+            return ClaimProof((registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: {source.text_path} has no pages; remove "
+                "'page:'")),))
+        if claim.source.page not in pages:
+            return ClaimProof((registered.finding("source", "page", message=(
+                f"claim '{claim.id}': source.page: the quote is on p. "
+                f"{', '.join(str(p) for p in dict.fromkeys(pages))} of {source.text_path}, "
+                f"not p. {claim.source.page}; set page: {pages[0]}")),))
+        span = spans[pages.index(claim.source.page)]
+    page = source.document.page_at(span[0])
+    line, col = source.text.line_col(span[0])
+    located = ClaimProof((), line, col, " ".join(source.text.text[span[0]:span[1]].split()), page,
+                         {"page": page} if page else {})
+    if not any(point.derived is None for point in claim.data):  # no number proves it
+        weak = weak_quote_problem(claim.source.quote, claim.text)
+        if weak:
+            return replace(located, findings=(registered.finding(
+                "source", "quote", message=f"claim '{claim.id}': {weak}"),))
+    findings, decimals = _verify_numbers(registered, vocabulary)
+    findings += _verify_periods(registered, source, fiscal_year_ends, calendars or {})
+    return replace(located, findings=tuple(findings), decimals=decimals)
+
+
+def check_across(registry: ClaimRegistry) -> list[Finding]:
+    """What no single seed file can prove: derived values over other claims, conflicts
+    between claims, and references to unknown claims. Marks the claims concerned invalid."""
+    return _verify_derived(registry) + _conflicts(registry) + _unknown_disagreements(registry)
 
 
 def _verify_derived(registry: ClaimRegistry) -> list[Finding]:
@@ -199,60 +141,9 @@ def _unknown_disagreements(registry: ClaimRegistry) -> list[Finding]:
     return findings
 
 
-def _verify_quote(registry: ClaimRegistry, registered: RegisteredClaim,
-                  vocabulary: Vocabulary) -> list[Finding]:
-    claim = registered.claim
-    source = registry.sources.get(registered.source_id)
-    if source is None:
-        return [registered.finding("source", "seed", message=(
-            f"source.seed: unknown source '{registered.source_id}'"
-            f"{did_you_mean(registered.source_id, registry.sources)}; "
-            "it must name a source in seeds/"))]
-    if not source.document.quotable:
-        from .cells import verify_cells
-
-        return verify_cells(registered, source) + _cell_vocabulary(registered, vocabulary)
-    if claim.source.quote is None:
-        return [registered.finding("source", message=(
-            f"claim '{claim.id}': source.quote is missing; copy the passage of "
-            f"{source.text_path} that states the claim"))]
-    meaningful = len("".join(normalize(claim.source.quote).split()))
-    if meaningful < MIN_QUOTE_CHARACTERS:
-        return [registered.finding("source", "quote", message=(
-            f"claim '{claim.id}': the quote has {meaningful} character(s); a quote must be a "
-            f"passage of at least {MIN_QUOTE_CHARACTERS} (besides spaces) that proves the claim"))]
-    spans = source.document.spans(claim.source.quote)
-    if not spans:
-        return [registered.finding("source", "quote", message=_quote_not_found(source, claim))]
-    span = spans[0]
-    if claim.source.page is not None:
-        pages = [source.document.page_at(start) for start, _ in spans]
-        if pages[0] is None:
-            return [registered.finding("source", "page", message=(
-                f"claim '{claim.id}': source.page: {source.text_path} has no pages; remove "
-                "'page:'"))]
-        if claim.source.page not in pages:
-            return [registered.finding("source", "page", message=(
-                f"claim '{claim.id}': source.page: the quote is on p. "
-                f"{', '.join(str(p) for p in dict.fromkeys(pages))} of {source.text_path}, "
-                f"not p. {claim.source.page}; set page: {pages[0]}"))]
-        span = spans[pages.index(claim.source.page)]
-    registered.page = source.document.page_at(span[0])
-    registered.evidence = {"page": registered.page} if registered.page else {}
-    registered.quote_line, registered.quote_col = source.text.line_col(span[0])
-    registered.quoted = " ".join(source.text.text[span[0]:span[1]].split())
-    if not any(point.derived is None for point in claim.data):  # no number proves it
-        weak = weak_quote_problem(claim.source.quote, claim.text)
-        if weak:
-            return [registered.finding("source", "quote", message=f"claim '{claim.id}': {weak}")]
-    findings = _verify_numbers(registered, vocabulary)
-    return findings + _verify_periods(registered, source, registry.fiscal_year_ends,
-                                      registry.calendars)
-
-
 def _verify_periods(registered: RegisteredClaim, source: Source,
-                    registry_fiscal_ends: dict[str, str],
-                    calendars: dict[str, FiscalCalendar]) -> list[Finding]:
+                    registry_fiscal_ends: Mapping[str, str],
+                    calendars: Mapping[str, FiscalCalendar]) -> list[Finding]:
     """Every data point's period is stated by the quote, its context passage or the as-of
     date, and is the period of its number there (proof.periods)."""
     from .periods import period_problem
@@ -283,8 +174,10 @@ def _verify_periods(registered: RegisteredClaim, source: Source,
     return findings
 
 
-def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:
-    """Bind every number to its place in the quote and check what the quote says there."""
+def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary
+                    ) -> tuple[list[Finding], Decimals]:
+    """Bind every number to its place in the quote and check what the quote says there;
+    with the decimals the quote writes each bound number with."""
     from .meaning import bind, order_problem, qualifier_at, written
     from .vocabulary import cue_problem, meaning_of
 
@@ -294,6 +187,7 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
     quote = normalize(claim.source.quote or "")
     numbers = numbers_in(quote)
     bound: list[tuple[int, str, Binding]] = []
+    decimals: list[tuple[int, str, int]] = []
     for point_index, point in enumerate(claim.data):
         if point.derived is not None:
             continue  # recomputed from its inputs (see verify_derived), not quoted
@@ -305,7 +199,7 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
                 continue
             bound.append((point_index, field_name, binding))
             digits = quote[binding.number.start:binding.number.end]
-            point.record_decimals(field_name, len(digits.partition(".")[2]))
+            decimals.append((point_index, field_name, len(digits.partition(".")[2])))
             meaning = meaning_of(point.metric, vocabulary.metrics)
             if meaning is None:
                 if field_name != "high":
@@ -333,7 +227,7 @@ def _verify_numbers(registered: RegisteredClaim, vocabulary: Vocabulary) -> list
         if problem:
             findings.append(registered.finding("data", point_index, field_name, message=(
                 f"claim '{claim.id}' data[{point_index}].{field_name}: {problem}")))
-    return findings
+    return findings, tuple(decimals)
 
 
 def _cell_vocabulary(registered: RegisteredClaim, vocabulary: Vocabulary) -> list[Finding]:

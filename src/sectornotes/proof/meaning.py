@@ -101,17 +101,22 @@ def qualifier_at(quote: str, number: NumberInQuote) -> str | None:
     """The qualifier written at the number ('over', 'about' …), or None."""
     start = number.start - 1 if number.start and quote[number.start - 1] in "+-−–" else number.start
     before = quote[max(0, start - 30):start]
-    unit_and_after = re.match(r"\s*(?:%|％|倍|x|个百分点|[亿万千百]?(?:美元|元|辆|台|人|名|个|家)?)\s*",
-                              quote[number.end:])
-    after = quote[number.end + (unit_and_after.end() if unit_and_after else 0):][:3]
-    for name, (english, chinese, suffix) in QUALIFIERS.items():
-        if re.search(rf"(?<![A-Za-z])(?:{english})\s*{_CURRENCY_PREFIX}$", before, re.IGNORECASE):
-            return name
-        if re.search(rf"(?:{chinese})\s*{_CURRENCY_PREFIX}$", before):
-            return name
-        if suffix and re.match(rf"(?:{suffix})", after):
+    unit_and_after = _UNIT_AFTER.match(quote, number.end)
+    after = quote[unit_and_after.end() if unit_and_after else number.end:][:3]
+    for name, english, chinese, suffix in _QUALIFIER_PATTERNS:
+        if english.search(before) or chinese.search(before) or (suffix and suffix.match(after)):
             return name
     return None
+
+
+_UNIT_AFTER = re.compile(r"\s*(?:%|％|倍|x|个百分点|[亿万千百]?(?:美元|元|辆|台|人|名|个|家)?)\s*")
+# Compiled once (qualifier_at runs for every bound number): the words before the number,
+# in English and Chinese, and the words after it, in the order of QUALIFIERS.
+_QUALIFIER_PATTERNS = tuple(
+    (name, re.compile(rf"(?<![A-Za-z])(?:{english})\s*{_CURRENCY_PREFIX}$", re.IGNORECASE),
+     re.compile(rf"(?:{chinese})\s*{_CURRENCY_PREFIX}$"),
+     re.compile(rf"(?:{suffix})") if suffix else None)
+    for name, (english, chinese, suffix) in QUALIFIERS.items())
 
 
 def number_chain(quote: str, numbers: list[NumberInQuote],

@@ -1,12 +1,14 @@
-"""The registry of a project's sources and claims, by id: what the proof reads and fills.
+"""The registry of a project's sources and proven claims, by id.
 
-`claims.load_registry` fills it from seeds/; cells, derived values and every
-part of the model look claims up here.
+`seeds.load_registry` makes it from seeds/ (proving each claim, or taking its
+proof from the proof cache); cells, derived values and every part of the model
+look claims up here. A registered claim is an immutable value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, did_you_mean
@@ -23,27 +25,51 @@ if TYPE_CHECKING:
 @dataclass
 class Source:
     """A source: id, metadata, its document (text, PDF, web page or spreadsheet) and the
-    YAML file describing it."""
+    YAML file describing it.
+
+    `reader` is the document or what reads it: the document is then read when first
+    asked for, so a `check` whose proofs all come from the proof cache never reads a
+    source's text.
+    """
 
     id: str
     meta: SourceMeta
-    document: Document
+    reader: Document | Callable[[], Document] = field(repr=False)
     yaml_path: str
+    text_path: str = ""  # the document's path as messages show it, e.g. seeds/x.pdf
+    _document: Document | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not callable(self.reader):
+            self._document = self.reader
+        if not self.text_path and self._document is not None:
+            self.text_path = self._document.path
+
+    @property
+    def document(self) -> Document:
+        """The source document, read on first use."""
+        if self._document is None:
+            assert callable(self.reader)
+            self._document = self.reader()
+        return self._document
 
     @property
     def text(self) -> SourceText:
         """The text quotes are found in (extracted, for a PDF or a web page)."""
         return self.document.text
 
-    @property
-    def text_path(self) -> str:
-        """The document's path as messages show it, e.g. seeds/x.pdf."""
-        return self.document.path
+
+# Positions and readings of a number's decimals: (data point index, field, decimals).
+Decimals = tuple[tuple[int, str, int], ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegisteredClaim:
-    """A validated claim with where it was declared and where its quote sits."""
+    """A validated claim with where it was declared and, once proven, where its quote sits.
+
+    Immutable: the proof returns a new value (`proven`) instead of writing into this one,
+    so a claim reads the same whoever asked for it first.
+    """
 
     claim: Claim
     source_id: str
@@ -63,6 +89,25 @@ class RegisteredClaim:
 
     def finding(self, *key_path: object, message: str) -> Finding:
         return self.document.finding(("claims", self.index, *key_path), message)
+
+    def proven(self, quote_line: int, quote_col: int, quoted: str, page: int | None,
+               evidence: dict[str, object], decimals: Decimals) -> RegisteredClaim:
+        """This claim as its proof found it: a new value whose data points carry the
+        decimals the source writes (the declared claim is left as it was)."""
+        return replace(self, claim=with_decimals(self.claim, decimals), quote_line=quote_line,
+                       quote_col=quote_col, quoted=quoted, page=page, evidence=evidence)
+
+
+def with_decimals(claim: Claim, decimals: Decimals) -> Claim:
+    """A copy of the claim whose data points know the decimals the source writes."""
+    if not decimals:
+        return claim
+    by_point: dict[int, dict[str, int]] = {}
+    for point_index, field_name, places in decimals:
+        by_point.setdefault(point_index, {})[field_name] = places
+    data = [point.with_decimals(by_point[point_index]) if point_index in by_point else point
+            for point_index, point in enumerate(claim.data)]
+    return claim.model_copy(update={"data": data})
 
 
 @dataclass
@@ -105,3 +150,27 @@ class ClaimRegistry:
                            f"{cause}, which has errors", follows=cause)
         return Finding(path, line, col,
                        f"{label}: unknown claim '{claim_id}'{self.hint(claim_id)}{advice}")
+
+
+@dataclass(frozen=True)
+class ClaimProof:
+    """What proving one claim against its source found: its findings, where the quote (or
+    first cell) is, the source's own text of it, and the decimals of each bound number."""
+
+    findings: tuple[Finding, ...] = ()
+    quote_line: int = 0
+    quote_col: int = 0
+    quoted: str = ""
+    page: int | None = None
+    evidence: dict[str, object] = field(default_factory=dict)
+    decimals: Decimals = ()
+
+    @property
+    def failed(self) -> bool:
+        """An error (a warning still builds)."""
+        return any(finding.severity == "error" for finding in self.findings)
+
+    def applied_to(self, registered: RegisteredClaim) -> RegisteredClaim:
+        """The proven claim: a new value, the registered one left as it was."""
+        return registered.proven(self.quote_line, self.quote_col, self.quoted, self.page,
+                                 self.evidence, self.decimals)

@@ -37,7 +37,7 @@ EXTRACTOR_VERSION = "2"  # the built-in readers' `version`
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a PDF, web page or workbook (text: yamlfile's limit)
 MAX_PAGE_PIXELS = 16_000_000  # a drawn page: A4 at 1.4x is ~1.4 M; a 200-inch page is not
 __all__ = ["MAX_EXTRACTED_CHARACTERS", "MAX_PDF_PAGES", "Document", "PageImage",
-           "document_paths", "extractor_of", "load_document", "pdf_page_images"]
+           "document_paths", "extractor_key", "extractor_of", "load_document", "pdf_page_images"]
 
 
 @dataclass
@@ -123,6 +123,13 @@ def extractor_of(path: str) -> str:
         return ""
     version = _package_version(reader.package)
     return f"{reader.package} {version}" if version else reader.package
+
+
+def extractor_key(suffix: str) -> str:
+    """What decides a document's text besides its bytes: the reader of its suffix, its
+    rules and its library's version ('' when no reader takes the suffix)."""
+    reader = reader_for(suffix)
+    return "" if reader is None else f"{reader.kind}/{_reader_version(reader)}"
 
 
 def _extractor_version(suffix: str) -> str:

@@ -37,6 +37,12 @@ def key_path() -> Path | None:
     return root / "sectornotes" / "extract-cache.key"
 
 
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries (extraction here, proofs in
+    proof/proofcache.py), made on first use; None when it can be neither read nor made."""
+    return _key()
+
+
 def _key() -> bytes | None:
     """This user's key, made on first use; None when it can be neither read nor made."""
     path = key_path()

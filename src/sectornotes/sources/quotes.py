@@ -11,6 +11,7 @@ import bisect
 import difflib
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 
@@ -25,16 +26,19 @@ class SourceText:
 
     text: str
     normalized: str = field(init=False)
-    _origin: list[int] = field(init=False, repr=False)
-    _line_starts: list[int] = field(init=False, repr=False)
+    # Offsets as machine integers (array): a source of a million characters maps each
+    # one, and a list of Python ints would hold 36 bytes for each instead of 8.
+    _origin: array[int] = field(init=False, repr=False)
+    _line_starts: array[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        self._line_starts = array("q", [0])
+        self._line_starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
         if unicodedata.is_normalized("NFKC", self.text):
             self._map_whitespace_only()
             return
         pieces: list[str] = []
-        origin: list[int] = []
+        origin = array("q")
         pending_space = False
         for index, char in enumerate(self.text):
             if char.isspace():
@@ -55,7 +59,7 @@ class SourceText:
     def _map_whitespace_only(self) -> None:
         # Already NFKC: only whitespace runs collapse, so map whole words at once.
         pieces: list[str] = []
-        origin: list[int] = []
+        origin = array("q")
         for match in re.finditer(r"\S+", self.text):
             if pieces:
                 pieces.append(" ")
@@ -172,6 +176,7 @@ been being more most very per via about after before while where when what there
 they them she you your yet nor out off own same some each other both few many much
 """.split())
 _CJK_CHARACTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_NEWLINE = re.compile("\n")
 _CJK_RUN = re.compile(rf"[{_CJK_CHARACTER}]+")
 _WORD = re.compile(rf"(?:(?![{_CJK_CHARACTER}])[^\W\d_])+")
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")

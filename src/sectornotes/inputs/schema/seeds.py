@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
@@ -82,16 +83,19 @@ class DataPoint(Strict):
         """The value, or the low end of a range."""
         return self.value if self.value is not None else self.bounds()[0]
 
-    # Decimals the quote writes for each number (set when check binds it): "74.0%" stays 74.0.
+    # Decimals the quote writes for each number, on the proven copy (`with_decimals`) only:
+    # "74.0%" stays 74.0, and the declared point reads the same before and after a check.
     _decimals: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def decimals(self, field: str = "value") -> int | None:
         """How many decimals the source writes for this number, once check has bound it."""
         return self._decimals.get(field)
 
-    def record_decimals(self, field: str, decimals: int) -> None:
-        """Remember the precision the quote writes (called by check)."""
-        self._decimals[field] = decimals
+    def with_decimals(self, decimals: Mapping[str, int]) -> DataPoint:
+        """A copy that knows the precision the source writes (this point is left as it is)."""
+        point = self.model_copy()  # its private attributes are a new dict: set them there
+        point.__pydantic_private__["_decimals"] = {**self._decimals, **decimals}  # type: ignore[index]
+        return point
 
     def stated(self) -> str:
         """The value as a short human string, e.g. '60–65 USD bn', '74.0 %'."""
