@@ -20,10 +20,10 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .errors import SectornotesError
 
@@ -103,6 +103,59 @@ def load_plugins(group: str, accept: Callable[[object], T | None], expected: str
             raise PluginError(f"{entry.describe()} is not {expected}")
         loaded.append((entry, accepted))
     return loaded
+
+
+class Registry(Generic[T]):
+    """The extensions of one kind by name: the built-in modules' first, then the entry
+    points of `group`, loaded on first use and forgotten by `refresh`.
+
+    Each built-in module of `builtins` declares `attribute` (one item or a sequence);
+    an entry point names one item or, with `sequences`, a sequence of them. The kind's
+    own `register(item, origin)` checks an item and calls `add`.
+    """
+
+    def __init__(self, group: str, kind: type[T], builtins: Sequence[str], attribute: str,
+                 register: Callable[[T, str], None], sequences: bool = True) -> None:
+        self.group, self.kind, self.builtins, self.attribute = group, kind, builtins, attribute
+        self.register, self.sequences = register, sequences
+        self.items: dict[str, T] = {}
+        self.origins: dict[str, str] = {}  # who registered each name, for messages
+        self._loaded = False
+        on_refresh(self.forget)
+
+    def add(self, name: str, item: T, origin: str) -> None:
+        """Register `item` under `name` (the kind's `register` has checked it)."""
+        self.items[name] = item
+        self.origins[name] = origin
+
+    def all(self) -> dict[str, T]:
+        """Every item by name: the built-ins, then the plugins' (loaded once)."""
+        if not self._loaded:
+            self._loaded = True
+            for name in self.builtins:
+                module = importlib.import_module(name)
+                for item in self._accept(getattr(module, self.attribute)) or ():
+                    self.register(item, module.__name__)
+            kind = self.kind.__name__
+            expected = f"a {kind} or a sequence of {kind}s" if self.sequences else f"a {kind}"
+            for entry, found in load_plugins(self.group, self._accept, expected):
+                for item in found:
+                    self.register(item, entry.describe())
+        return self.items
+
+    def forget(self) -> None:
+        """Unload every item: the next `all` loads the built-ins and plugins again."""
+        self._loaded = False
+        self.items.clear()
+        self.origins.clear()
+
+    def _accept(self, found: object) -> list[T] | None:
+        if isinstance(found, self.kind):
+            return [found]
+        if self.sequences and isinstance(found, Sequence) and not isinstance(found, str) \
+                and found and all(isinstance(item, self.kind) for item in found):
+            return list(found)
+        return None
 
 
 def fingerprint() -> str:

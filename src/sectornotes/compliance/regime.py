@@ -13,12 +13,11 @@ group `sectornotes.regimes` naming a `Regime` (or a sequence of them):
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..plugins import PluginError, load_plugins, on_refresh
+from ..plugins import PluginError, Registry
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -81,61 +80,32 @@ class Regime:
     report_label: bool = False
 
 
-_BUILTIN_MODULES = ("finra", "mar", "csrc")
-_registered: dict[str, Regime] = {}
-_origin: dict[str, str] = {}
-_loaded = False
-
-
 def register_regime(regime: Regime, origin: str = "") -> None:
     """Accept `regimes: [<regime.id>]`; an id has one regime, an element a known place."""
     where = origin or f"regime '{regime.id}'"
-    if regime.id in _registered:
+    if regime.id in REGIMES.items:
         raise PluginError(f"{where}: regime '{regime.id}' is already registered by "
-                          f"{_origin[regime.id]}")
+                          f"{REGIMES.origins[regime.id]}")
     for element in regime.elements:
         if element.place not in PLACES or (element.place == "custom") != (
                 element.check is not None):
             raise PluginError(f"{where}: element '{element.id}' has place "
                               f"'{element.place}'; places are {', '.join(PLACES)} (a "
                               "'custom' element, and only it, has a check)")
-    _registered[regime.id] = regime
-    _origin[regime.id] = origin or regime.id
+    REGIMES.add(regime.id, regime, origin or regime.id)
+
+
+REGIMES = Registry("sectornotes.regimes", Regime,
+                   tuple(f"{__package__}.{name}" for name in ("finra", "mar", "csrc")),
+                   "REGIME", register_regime)
 
 
 def registered_regimes() -> dict[str, Regime]:
     """Every regime by id: the built-ins, then the plugins' (loaded once)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for name in _BUILTIN_MODULES:
-            module = importlib.import_module(f"{__package__}.{name}")
-            register_regime(module.REGIME, module.__name__)
-        for entry, found in load_plugins("sectornotes.regimes", _as_regimes,
-                                         "a Regime or a sequence of Regimes"):
-            for regime in found:
-                register_regime(regime, entry.describe())
-    return _registered
+    return REGIMES.all()
 
 
 def regime(regime_id: str) -> Regime | None:
     """The regime of that id, or None."""
     return registered_regimes().get(regime_id)
 
-
-def _as_regimes(found: object) -> list[Regime] | None:
-    if isinstance(found, Regime):
-        return [found]
-    if isinstance(found, Sequence) and found and all(isinstance(r, Regime) for r in found):
-        return list(found)
-    return None
-
-
-def _forget() -> None:
-    global _loaded
-    _loaded = False
-    _registered.clear()
-    _origin.clear()
-
-
-on_refresh(_forget)

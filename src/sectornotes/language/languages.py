@@ -8,21 +8,20 @@ for instead of branching on the language's name: separators of a source line, th
 of `name_zh`-style fields it reads, its RIXML code and any CSS of its own.
 
 Adding a language is one module declaring a `Language` plus a registration: a built-in
-is listed in `_BUILTIN_MODULES`; a package declares an entry point of group
+is listed in `LANGUAGES`; a package declares an entry point of group
 `sectornotes.languages` naming its `Language` (the recipe is in docs/architecture.md,
 "Where to add …"). Its strings must have every key the English table has.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..findings import did_you_mean
-from ..plugins import PluginError, load_plugins, on_refresh
+from ..plugins import PluginError, Registry
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -65,39 +64,31 @@ class Language:
     css: str = ""
 
 
-_BUILTIN_MODULES = ("en", "zh")
-_registered: dict[str, Language] = {}
-_loaded = False
-
-
 def register_language(language: Language, origin: str = "") -> None:
     """Write notes in `language.code`; its strings must cover the English table's keys
     and its units every unit the English table has."""
     where = origin or f"language '{language.code}'"
-    if language.code in _registered:
+    if language.code in LANGUAGES.items:
         raise PluginError(f"{where}: language '{language.code}' is already registered")
     if language.texts not in ("en", "zh"):  # the variants house.yaml's texts are written in
         raise PluginError(f"{where}: texts must be 'en' or 'zh', not '{language.texts}'")
-    english = _registered.get("en")
+    english = LANGUAGES.items.get("en")
     for table, keys in (("strings", language.strings), ("units", language.units)):
         missing = sorted(set(getattr(english, table)) - set(keys)) if english else []
         if missing:
             raise PluginError(f"{where}: its {table} lack {len(missing)} key(s) of the "
                               f"English table, e.g. '{missing[0]}'")
-    _registered[language.code] = language
+    LANGUAGES.add(language.code, language, where)
+
+
+LANGUAGES = Registry("sectornotes.languages", Language,
+                     tuple(f"{__package__}.{name}" for name in ("en", "zh")), "LANGUAGE",
+                     register_language, sequences=False)
 
 
 def languages() -> dict[str, Language]:
     """Every language by code: the built-ins, then the plugins' (loaded once)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for name in _BUILTIN_MODULES:
-            module = importlib.import_module(f"{__package__}.{name}")
-            register_language(module.LANGUAGE, module.__name__)
-        for entry, found in load_plugins("sectornotes.languages", _as_language, "a Language"):
-            register_language(found, entry.describe())
-    return _registered
+    return LANGUAGES.all()
 
 
 def language(code: str) -> Language:
@@ -131,16 +122,3 @@ def unknown_language(document: YamlDocument, key_path: tuple[str | int, ...],
     return document.finding(key_path, (
         f"{label.replace('.[', '[')}: '{code}' is not a language (one of {', '.join(known)})"
         f"{did_you_mean(code, known)}"))
-
-
-def _as_language(found: object) -> Language | None:
-    return found if isinstance(found, Language) else None
-
-
-def _forget() -> None:
-    global _loaded
-    _loaded = False
-    _registered.clear()
-
-
-on_refresh(_forget)

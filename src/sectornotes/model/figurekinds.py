@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, did_you_mean
-from ..plugins import PluginError, load_plugins, on_refresh
+from ..plugins import PluginError, Registry
 
 if TYPE_CHECKING:
     from ..inputs.loading import Loaded
@@ -107,40 +107,27 @@ class FigureKind:
         return drawing
 
 
-_BUILTIN_MODULES = ("figures", "exhibits")
-_registered: dict[str, FigureKind] = {}
-_origin: dict[str, str] = {}
-_loaded = False
-
-
 def register_figure_kind(kind: FigureKind, origin: str = "") -> None:
     """Accept `kind: <kind.name>` in figures; a name has one kind."""
     where = origin or f"figure kind '{kind.name}'"
-    if kind.name in _registered:
+    if kind.name in FIGURE_KINDS.items:
         raise PluginError(f"{where}: figure kind '{kind.name}' is already registered by "
-                          f"{_origin[kind.name]}")
+                          f"{FIGURE_KINDS.origins[kind.name]}")
     unknown = set(kind.outputs) - set(OUTPUTS)
     if unknown or not kind.outputs:
         raise PluginError(f"{where}: outputs must be some of {', '.join(OUTPUTS)}, not "
                           f"{', '.join(sorted(unknown)) or 'none'}")
-    _registered[kind.name] = kind
-    _origin[kind.name] = origin or kind.draw
+    FIGURE_KINDS.add(kind.name, kind, origin or kind.draw)
+
+
+FIGURE_KINDS = Registry("sectornotes.figures", FigureKind,
+                        tuple(f"{__package__}.{name}" for name in ("figures", "exhibits")),
+                        "FIGURE_KINDS", register_figure_kind)
 
 
 def figure_kinds() -> dict[str, FigureKind]:
     """Every figure kind by name: the built-ins, then the plugins' (loaded once)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for name in _BUILTIN_MODULES:
-            module = importlib.import_module(f"{__package__}.{name}")
-            for kind in module.FIGURE_KINDS:
-                register_figure_kind(kind, module.__name__)
-        for entry, found in load_plugins("sectornotes.figures", _as_kinds,
-                                         "a FigureKind or a sequence of FigureKinds"):
-            for kind in found:
-                register_figure_kind(kind, entry.describe())
-    return _registered
+    return FIGURE_KINDS.all()
 
 
 def figure_kind(name: str) -> FigureKind | None:
@@ -154,21 +141,3 @@ def unknown_kind(loaded: Loaded[Figure]) -> Finding:
     names = list(figure_kinds())
     return loaded.document.finding(("kind",), (
         f"kind: '{name}' is not one of {', '.join(names)}{did_you_mean(name, names)}"))
-
-
-def _as_kinds(found: object) -> list[FigureKind] | None:
-    if isinstance(found, FigureKind):
-        return [found]
-    if isinstance(found, Sequence) and found and all(isinstance(k, FigureKind) for k in found):
-        return list(found)
-    return None
-
-
-def _forget() -> None:
-    global _loaded
-    _loaded = False
-    _registered.clear()
-    _origin.clear()
-
-
-on_refresh(_forget)

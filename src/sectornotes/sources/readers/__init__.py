@@ -14,14 +14,14 @@ The registry knows nothing of `Document`, so documents.py may build on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...findings import Finding
 from ...inputs.yamlfile import FileProblem
-from ...plugins import PluginError, load_plugins, on_refresh
+from ...plugins import PluginError, Registry
 
 MAX_EXTRACTED_CHARACTERS = 20_000_000  # text of a PDF or web page; a 500-page filing ~2 M
 
@@ -51,40 +51,25 @@ class Reader:
     cached: bool = True
 
 
-_BUILTIN_MODULES = ("text", "pdf", "html", "spreadsheet")
-_registered: dict[str, Reader] = {}
-_origin: dict[str, str] = {}
-_loaded = False
-
-
 def register_reader(reader: Reader, origin: str = "") -> None:
     """Read files of `reader.suffix` with `reader`; a suffix has one reader."""
     if not reader.suffix.startswith(".") or reader.suffix != reader.suffix.lower():
         raise PluginError(f"{origin or 'a reader'}: suffix {reader.suffix!r} must be lower "
                           "case and start with a dot, e.g. '.docx'")
-    if reader.suffix in _registered:
+    if reader.suffix in READERS.items:
         raise PluginError(f"{origin or 'a reader'}: files {reader.suffix} are already read by "
-                          f"{_origin[reader.suffix]}")
-    _registered[reader.suffix] = reader
-    _origin[reader.suffix] = origin or reader.extract.__module__
+                          f"{READERS.origins[reader.suffix]}")
+    READERS.add(reader.suffix, reader, origin or reader.extract.__module__)
+
+
+READERS = Registry("sectornotes.readers", Reader,
+                   tuple(f"{__name__}.{name}" for name in ("text", "pdf", "html", "spreadsheet")),
+                   "READERS", register_reader)
 
 
 def readers() -> dict[str, Reader]:
     """Every reader by suffix: the built-ins, then the plugins' (loaded once)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import importlib
-
-        for name in _BUILTIN_MODULES:
-            module = importlib.import_module(f"{__name__}.{name}")
-            for reader in module.READERS:
-                register_reader(reader, module.__name__)
-        for entry, found in load_plugins("sectornotes.readers", _as_readers,
-                                         "a Reader or a sequence of Readers"):
-            for reader in found:
-                register_reader(reader, entry.describe())
-    return _registered
+    return READERS.all()
 
 
 def reader_for(suffix: str) -> Reader | None:
@@ -101,21 +86,3 @@ def too_big(display: str, text: str) -> FileProblem:
     """The error for a source over one of the limits: `text` says which."""
     return FileProblem(Finding(display, 1, 1, f"this source {text}; split it, or keep "
                                "only the part the claims quote"))
-
-
-def _as_readers(found: object) -> list[Reader] | None:
-    if isinstance(found, Reader):
-        return [found]
-    if isinstance(found, Sequence) and found and all(isinstance(r, Reader) for r in found):
-        return list(found)
-    return None
-
-
-def _forget() -> None:
-    global _loaded
-    _loaded = False
-    _registered.clear()
-    _origin.clear()
-
-
-on_refresh(_forget)
