@@ -16,6 +16,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..language.i18n import rating_label, text
+from ..language.languages import language as spoken
+from .headers import subject_header
 
 if TYPE_CHECKING:
     from ..loaded.project import LoadedProject
@@ -48,7 +50,9 @@ def compose_letter(model: LoadedProject, note_id: str) -> Letter:
     lines = [note.title, note.subtitle or "", rating_line, "",
              text(language, "email_key_points"), *[f"- {p}" for p in points], "",
              text(language, "email_disclosures"), text(language, "email_personal")]
-    html = (f"<html><body><h1>{escape(note.title)}</h1>"
+    head = (f'<!DOCTYPE html><html lang="{escape(spoken(language).html_lang)}"><head>'
+            f'<meta charset="utf-8"><title>{escape(note.title)}</title></head>')
+    html = (f"{head}<body><h1>{escape(note.title)}</h1>"
             + (f"<p><em>{escape(note.subtitle)}</em></p>" if note.subtitle else "")
             + f"<p><strong>{escape(rating_line)}</strong></p>"
             + f"<p>{escape(text(language, 'email_key_points'))}</p><ul>"
@@ -88,7 +92,7 @@ def build_message(sender: str, letter: Letter, delivery: Delivery, note_id: str,
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((delivery.client_name, delivery.address))
-    message["Subject"] = letter.subject
+    message["Subject"] = subject_header(letter.subject)  # folded so it unfolds exactly
     message["Date"] = format_datetime(now)
     message["Message-ID"] = delivery.message_id
     message["X-Sectornotes-Watermark"] = delivery.watermark_id
