@@ -163,6 +163,11 @@ def test_each_entitled_address_gets_one_watermarked_copy(project, mailbox, tmp_p
     for message in mailbox.messages:
         name = email.utils.parseaddr(message["To"])[0]
         assert message["Subject"] == "Capex note — Outperform"
+        assert message["List-Id"].endswith("<sector-notes.house.example.invalid>")
+        assert message["List-Unsubscribe"] == \
+            "<mailto:research@house.example.invalid?subject=unsubscribe>"
+        assert '<html lang="en"><head><meta charset="utf-8">' in \
+            message.get_body(("html",)).get_content()
         assert "Capex grew 59.1%." in message.get_body(("plain",)).get_content()
         text = pdf_text(attachment(message), tmp_path)
         assert f"Prepared for {name} · 2025-06-01 · ref" in text

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sectornotes.distribute.compose import Letter, message_bytes
+from sectornotes.distribute.compose import Letter, MailingList, mailing_list, message_bytes
 from sectornotes.distribute.headers import MAX_LINE
 from sectornotes.distribute.rows import Delivery
 
@@ -28,8 +28,13 @@ def delivery(address: str = "desk@alpha.example.invalid") -> Delivery:
                     None, 0, "", "")
 
 
-def parsed(letter: Letter) -> tuple[bytes, EmailMessage]:
-    data = message_bytes(SENDER, letter, delivery(), "capex-note", b"%PDF-1.7 copy", NOW)
+MAILING = MailingList('"House" <sector-notes.house.example>',
+                      "mailto:research@house.example?subject=unsubscribe")
+
+
+def parsed(letter: Letter, mailing: MailingList = MAILING) -> tuple[bytes, EmailMessage]:
+    data = message_bytes(SENDER, letter, mailing, delivery(), "capex-note", b"%PDF-1.7 copy",
+                         NOW)
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return data, message
@@ -93,3 +98,54 @@ def test_html_part_names_its_language_charset_and_title(sample_project) -> None:
         head = html_head(html_part.get_content())
         assert (head.lang, head.charset) == (lang, "utf-8")
         assert head.title == model.notes[note_id].spec.title
+
+
+CLIENTS = """\
+clients:
+  - id: alpha-capital
+    name: Alpha Capital
+    emails: [desk@alpha.example.invalid]
+    entitlements: {sectors: [tech]}
+"""
+
+
+def test_list_headers_default_to_a_mail_to_the_sender(make_project) -> None:
+    from sectornotes.loaded.project import load_project
+
+    model = load_project(make_project({"clients.yaml": CLIENTS}))
+    mailing = mailing_list(model, SENDER)
+    assert mailing.list_id == '"Lanternfield Research (sample house)" <sector-notes.house.example>'
+    _, message = parsed(Letter("Subject", "text", "<p>html</p>"), mailing)
+    assert message["List-Id"] == mailing.list_id
+    assert message["List-Unsubscribe"] == "<mailto:research@house.example?subject=unsubscribe>"
+    assert message["List-Unsubscribe-Post"] is None  # no one-click without an https address
+
+
+def test_a_configured_one_click_address_names_the_copy(make_project) -> None:
+    from sectornotes.loaded.project import load_project
+
+    clients = CLIENTS + ("unsubscribe:\n  address: optout@house.example\n"
+                         "  url: https://house.example/unsubscribe/{watermark}\n")
+    model = load_project(make_project({"clients.yaml": clients}))
+    assert model.ok, [e.format() for e in model.errors]
+    _, message = parsed(Letter("Subject", "text", "<p>html</p>"), mailing_list(model, SENDER))
+    assert message["List-Unsubscribe"] == (
+        "<mailto:optout@house.example?subject=unsubscribe>, "
+        f"<https://house.example/unsubscribe/{delivery().watermark_id}>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://house.example/u/{watermark}", "https"),
+    ("https://house.example/unsubscribe", "{watermark}"),
+    ("javascript:alert(1)//{watermark}", "http(s)"),
+    ("https://house.example/a,b/{watermark}", "percent-encode"),
+])
+def test_an_unsafe_one_click_address_is_refused_at_its_place(make_project, url, reason) -> None:
+    from sectornotes.loaded.project import load_project
+
+    clients = CLIENTS + f"unsubscribe:\n  url: '{url}'\n"
+    model = load_project(make_project({"clients.yaml": clients}))
+    messages = [e.format() for e in model.errors]
+    assert any("clients.yaml:7:" in m and "unsubscribe.url" in m and reason in m
+               for m in messages), messages

@@ -11,12 +11,15 @@ import datetime as dt
 import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, parseaddr
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+from ..inputs.schema.clients import WATERMARK_FIELD
 from ..language.i18n import rating_label, text
 from ..language.languages import language as spoken
+from ..language.languages import localized
 from .headers import subject_header
 
 if TYPE_CHECKING:
@@ -62,6 +65,52 @@ def compose_letter(model: LoadedProject, note_id: str) -> Letter:
     return Letter(f"{note.title} — {rating}", "\n".join(line for line in lines), html)
 
 
+@dataclass(frozen=True)
+class MailingList:
+    """The house's notes as a mailing list: its List-Id and where unsubscribing goes."""
+
+    list_id: str  # '"Firm" <sector-notes.house.example>'
+    unsubscribe_mailto: str
+    unsubscribe_url: str | None = None  # https, with '{watermark}' (clients.yaml)
+
+    def unsubscribe(self, watermark_id: str) -> str:
+        """The List-Unsubscribe value: the mailto, then the one-click address (RFC 2369)."""
+        targets = [self.unsubscribe_mailto]
+        if self.unsubscribe_url:
+            targets.append(self.unsubscribe_url.replace(WATERMARK_FIELD, watermark_id))
+        return ", ".join(f"<{target}>" for target in targets)
+
+
+def mailing_list(model: LoadedProject, sender: str) -> MailingList:
+    """List headers from the house's firm, the sender's domain and clients.yaml."""
+    address = parseaddr(sender)[1] or sender
+    domain = sender_domain(sender)
+    firm = model.house.firm.name if model.house is not None else None
+    name = localized(firm, "en") if firm is not None else ""
+    # The phrase is a quoted string, which may hold only printable ASCII (RFC 5322).
+    phrase = (f'"{name}" ' if name and name.isascii() and name.isprintable()
+              and not any(char in name for char in '"\\') else "")
+    unsubscribe = model.clients.unsubscribe if model.clients is not None else None
+    mailbox = (unsubscribe.address if unsubscribe and unsubscribe.address else address)
+    # RFC 6068 qchar; ',' is escaped too, as it separates List-Unsubscribe's targets.
+    mailto = quote(mailbox, safe="!$'()*+;:@")
+    return MailingList(f"{phrase}<sector-notes.{domain}>",
+                       f"mailto:{mailto}?subject=unsubscribe",
+                       unsubscribe.url if unsubscribe else None)
+
+
+def sender_domain(sender: str | None) -> str:
+    """The domain of the sender's address, for ids the house owns (RFC 2919, 5322)."""
+    domain = parseaddr(sender or "")[1].rpartition("@")[2].strip().lower()
+    if domain and not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            domain = ""
+    return domain if domain and all(c.isalnum() or c in "-." for c in domain) \
+        else "sectornotes.invalid"
+
+
 def message_id_for(watermark_id: str, note_id: str, sender: str | None) -> str:
     """A Message-ID fixed per delivery, so a retried message can be recognised downstream."""
     domain = (sender or "").rpartition("@")[2].strip("> ") or "sectornotes.invalid"
@@ -74,10 +123,10 @@ _PLACEHOLDER = b"sectornotes-attachment-placeholder-" + b"#" * 22
 _PLACEHOLDER_LINE = base64.b64encode(_PLACEHOLDER)
 
 
-def message_bytes(sender: str, letter: Letter, delivery: Delivery, note_id: str,
-                  copy: bytes, now: dt.datetime) -> bytes:
+def message_bytes(sender: str, letter: Letter, mailing: MailingList, delivery: Delivery,
+                  note_id: str, copy: bytes, now: dt.datetime) -> bytes:
     """The email for one delivery, ready for SMTP DATA (CRLF line ends), PDF attached."""
-    message = build_message(sender, letter, delivery, note_id, _PLACEHOLDER, now)
+    message = build_message(sender, letter, mailing, delivery, note_id, _PLACEHOLDER, now)
     layout = message.as_bytes(policy=email.policy.SMTP)
     if layout.count(_PLACEHOLDER_LINE) != 1:
         raise AssertionError("the attachment placeholder must occur once in the layout")
@@ -86,8 +135,8 @@ def message_bytes(sender: str, letter: Letter, delivery: Delivery, note_id: str,
     return layout.replace(_PLACEHOLDER_LINE, encoded)
 
 
-def build_message(sender: str, letter: Letter, delivery: Delivery, note_id: str,
-                  copy: bytes, now: dt.datetime) -> EmailMessage:
+def build_message(sender: str, letter: Letter, mailing: MailingList, delivery: Delivery,
+                  note_id: str, copy: bytes, now: dt.datetime) -> EmailMessage:
     """The email for one delivery, with its watermarked PDF attached."""
     message = EmailMessage()
     message["From"] = sender
@@ -96,6 +145,10 @@ def build_message(sender: str, letter: Letter, delivery: Delivery, note_id: str,
     message["Date"] = format_datetime(now)
     message["Message-ID"] = delivery.message_id
     message["X-Sectornotes-Watermark"] = delivery.watermark_id
+    message["List-Id"] = mailing.list_id
+    message["List-Unsubscribe"] = mailing.unsubscribe(delivery.watermark_id)
+    if mailing.unsubscribe_url:  # one click only over https, never for the mailto (RFC 8058)
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     message.add_attachment(copy, maintype="application", subtype="pdf",

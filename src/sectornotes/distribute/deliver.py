@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..inputs.project import Project
 from ..language.i18n import text
 from ..language.languages import languages
-from .compose import Letter, compose_letter, message_bytes, message_id_for
+from .compose import Letter, MailingList, compose_letter, mailing_list, message_bytes, message_id_for
 from .plan import DistributionRefused, NotePlan, plan_note
 from .records import Delivery, DistributionLock, Records
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
@@ -67,6 +67,7 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
     settings.require()
     assert settings.sender is not None  # require() refused otherwise
     letters = {plan.note_id: _letter(model, plan) for plan in result.plans}
+    mailing = mailing_list(model, settings.sender)
     connection = SmtpConnection(settings)
     with DistributionLock(project, log), Records(project) as records:
         if any(_unsettled(records, plan) for plan in result.plans):
@@ -75,8 +76,8 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
                 for d in _reserve(records, plan, settings.sender, result, resend_unknown, log)]
         if work:
             try:
-                _deliver_all(model, work, letters, settings.sender, connection, records, today,
-                             retry_delays, result, log)
+                _deliver_all(model, work, letters, (settings.sender, mailing), connection,
+                             records, today, retry_delays, result, log)
             finally:
                 connection.close()
     result.connections = connection.connections
@@ -145,7 +146,8 @@ def _reserve(records: Records, plan: NotePlan, sender: str, result: Distribution
 
 
 def _deliver_all(model: LoadedProject, work: list[_Pending], letters: dict[str, Letter],
-                 sender: str, connection: SmtpConnection, records: Records, today: dt.date,
+                 sender: tuple[str, MailingList], connection: SmtpConnection,
+                 records: Records, today: dt.date,
                  retry_delays: Sequence[float], result: DistributionResult,
                  log: Callable[[str], None]) -> None:
     rounds = [0.0, *retry_delays]
@@ -203,10 +205,12 @@ def _stamp(model: LoadedProject, batch: list[_Pending], today: dt.date,
             item.copy = copy
 
 
-def _send_one(item: _Pending, letter: Letter, sender: str, connection: SmtpConnection,
-              records: Records) -> SendOutcome:
+def _send_one(item: _Pending, letter: Letter, sender: tuple[str, MailingList],
+              connection: SmtpConnection, records: Records) -> SendOutcome:
     now = dt.datetime.now(dt.UTC)
-    message = message_bytes(sender, letter, item.delivery, item.plan.note_id, item.copy, now)
+    address, mailing = sender
+    message = message_bytes(address, letter, mailing, item.delivery, item.plan.note_id,
+                            item.copy, now)
     records.mark_in_flight(item.delivery, hashlib.sha256(item.copy).hexdigest())
     return connection.send(message, item.delivery.address)
 
