@@ -273,6 +273,23 @@ def test_dry_run_lists_recipients_and_exclusions(project, mailbox):
     assert mailbox.messages == [] and no_deliveries(project)
 
 
+def test_dry_run_after_a_delivery_says_already_sent(project, mailbox):
+    mailbox.script = ["250 ok", "550 5.1.1 no such user"]  # b@beta is refused for good
+    first = run(project, mailbox)
+    assert len(first.sent) == 2 and len(first.failed) == 1
+    refused = first.failed[0].address
+    result = CliRunner().invoke(cli, ["-C", str(project), "distribute", "capex-note",
+                                      "--dry-run", "--date", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for address in ENTITLED - {refused}:
+        assert any(line.startswith("  already sent to ") and f"<{address}>" in line
+                   for line in lines), result.stdout
+    assert not any(line.startswith("  send to ") for line in lines), result.stdout
+    assert any(f"<{refused}>" in line and "refused for good" in line for line in lines)
+    assert len(mailbox.messages) == 2
+
+
 @pytest.mark.parametrize(("edit", "expected"), [
     (("notes/capex-note.yaml", "status: approved", "status: draft"), "the note is a draft"),
     (("seeds/capex-review.yaml", "value: 59.1,", "value: 59.2,"), "check fails with 1 error(s)"),

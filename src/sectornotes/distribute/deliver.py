@@ -24,7 +24,7 @@ from ..language.i18n import text
 from ..language.languages import languages
 from .compose import Letter, MailingList, compose_letter, mailing_list, message_bytes, message_id_for
 from .plan import DistributionRefused, NotePlan, plan_note
-from .records import Delivery, DistributionLock, Records
+from .records import Delivery, DistributionLock, Records, normalized_address
 from .transport import SendOutcome, SmtpConnection, SmtpSettings
 
 if TYPE_CHECKING:
@@ -50,6 +50,12 @@ class DistributionResult:
         """Nothing failed and nothing is left in doubt."""
         return not self.failed and not self.unknown
 
+    def earlier(self, note_id: str, address: str) -> Delivery | None:
+        """The delivery of this note to this address settled (or in doubt) before the run."""
+        key = normalized_address(address)
+        return next((d for d in (*self.skipped, *self.unknown)
+                     if d.note == note_id and d.address_key == key), None)
+
 
 def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings,
                today: dt.date, dry_run: bool = False,
@@ -63,6 +69,7 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
     result = DistributionResult()
     result.plans = [plan_note(model, note_id, today, now) for note_id in note_ids]
     if dry_run:
+        _earlier(project, result)
         return result
     settings.require()
     assert settings.sender is not None  # require() refused otherwise
@@ -82,6 +89,18 @@ def distribute(project: Project, note_ids: Sequence[str], settings: SmtpSettings
                 connection.close()
     result.connections = connection.connections
     return result
+
+
+def _earlier(project: Project, result: DistributionResult) -> None:
+    """What a run would not send: copies sent or refused for good before, or in doubt."""
+    with Records(project, read_only=True) as records:
+        for plan in result.plans:
+            for recipient in plan.recipients:
+                found = records.find(plan.note_id, plan.build_sha256, recipient.address)
+                if found is not None and found.status in ("sent", "permanent-failure"):
+                    result.skipped.append(found)
+                elif found is not None and found.status == "in-flight":
+                    result.unknown.append(found)
 
 
 def _letter(model: LoadedProject, plan: NotePlan) -> Letter:

@@ -13,6 +13,7 @@ from ...errors import EXIT_FAILED
 from .options import project_of
 
 if TYPE_CHECKING:
+    from ...distribute.deliver import DistributionResult
     from ...inputs.project import Project
 
 
@@ -93,7 +94,8 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
             click.echo(f"{plan.note_id} (build {plan.build_sha256[:12]}): "
                        f"{len(plan.recipients)} address(es)")
             for recipient in plan.recipients:
-                click.echo(f"  send to {recipient.client_name} <{recipient.address}>")
+                click.echo(f"  {_dry_run_action(result, plan.note_id, recipient.address)} "
+                           f"{recipient.client_name} <{recipient.address}>")
             for name, reason in plan.excluded:
                 click.echo(f"  exclude {name}: {reason}")
         return
@@ -102,6 +104,17 @@ def distribute_command(context: click.Context, notes: tuple[str, ...], dry_run: 
                f"failed {len(result.failed)}{unknown}", err=not result.ok)
     if not result.ok:
         sys.exit(EXIT_FAILED)
+
+
+def _dry_run_action(result: DistributionResult, note_id: str, address: str) -> str:
+    """What a run would do for this address, given the records of earlier runs."""
+    earlier = result.earlier(note_id, address)
+    if earlier is None or earlier.status in ("pending", "failed"):
+        return "send to"
+    return {"sent": "already sent to",
+            "permanent-failure": "not resent (refused for good before):",
+            "in-flight": "in flight when a run stopped (see --resend-unknown):"}.get(
+                earlier.status, "send to")
 
 
 def _print_records(project: Project, output_format: str) -> None:
