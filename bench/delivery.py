@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from sectornotes.distribute import SmtpSettings, distribute  # noqa: E402
+from sectornotes.distribute.approve import approve  # noqa: E402
 from sectornotes.distribute.stamp import stamp_copies  # noqa: E402
 from sectornotes.engine.run import build  # noqa: E402
 from sectornotes.inputs.project import Project  # noqa: E402
@@ -66,7 +67,8 @@ def free_port() -> int:
 def make_project(folder: Path, copies: int) -> Project:
     for part in ("seeds", "figures", "notes"):
         shutil.copytree(REPO / part, folder / part)
-    shutil.copy(REPO / "house.yaml", folder / "house.yaml")
+    for name in ("house.yaml", "compliance.yaml"):  # the regimes need the compliance data
+        shutil.copy(REPO / name, folder / name)
     clients = "".join(f"  - id: client-{i:04d}\n    name: Client {i:04d}\n"
                       f"    emails: [desk{i:04d}@clients.example.invalid]\n"
                       "    entitlements: {sectors: [tech]}\n" for i in range(copies))
@@ -74,6 +76,7 @@ def make_project(folder: Path, copies: int) -> Project:
     project = Project(folder)
     result = build(project, (NOTE,))
     assert result.ok, result.failed
+    approve(project, NOTE, "Supervisory Analyst")  # distribute sends approved builds only
     return project
 
 

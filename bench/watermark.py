@@ -17,8 +17,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 from sectornotes.api import check  # noqa: E402
 from sectornotes.distribute.stamp import stamp_copies  # noqa: E402
+from sectornotes.engine.stages import render_note_page  # noqa: E402
 from sectornotes.inputs.project import Project  # noqa: E402
-from sectornotes.render.html import render_note  # noqa: E402
 from sectornotes.render.pdf import render_pdf  # noqa: E402
 
 NOTE = "tech-outlook-2025h2"
@@ -30,7 +30,7 @@ def main() -> None:
     report = check(project)
     loaded = report.notes[NOTE]
     fonts = report.house.fonts.get("zh", [])
-    html = render_note(project, loaded, report.registry, report.figures, report.house, "pdf").html
+    html = render_note_page(report, NOTE, "pdf").html  # as the PDF stage renders it
     render_pdf("<p>warm-up</p>", project.build_dir / "html", project.root, [], loaded.spec.date)
     started = time.perf_counter()
     pdf_bytes = render_pdf(html, project.build_dir / "html", project.root, [],
