@@ -120,6 +120,22 @@ def test_pdf_attachments_metadata_and_pages(real_build, report):
         assert "/Lang" in reader.trailer["/Root"]
 
 
+
+def test_xmp_names_each_author_once(real_build, report):
+    # One dc:creator entry per analyst (a catalogue lists them as authors), not one joined string.
+    import pikepdf
+
+    from sectornotes.language.languages import name_in
+
+    analysts = {analyst.id: analyst for analyst in report.house.analysts}
+    for note_id, loaded in report.notes.items():
+        note = loaded.spec
+        expected = [name_in(analysts[a], "name", note.language) for a in note.analysts]
+        with pikepdf.open(real_build / f"build/pdf/{note_id}.pdf") as pdf:
+            creators = pdf.open_metadata()["dc:creator"]
+        assert list(creators) == expected, (note_id, creators)
+    assert any(len(loaded.spec.analysts) > 1 for loaded in report.notes.values())
+
 def test_qpdf_check_and_embedded_fonts(real_build, report):
     for note_id in report.notes:
         path = real_build / f"build/pdf/{note_id}.pdf"
