@@ -136,6 +136,20 @@ def test_xmp_names_each_author_once(real_build, report):
         assert list(creators) == expected, (note_id, creators)
     assert any(len(loaded.spec.analysts) > 1 for loaded in report.notes.values())
 
+
+def test_each_attachment_is_an_associated_file_once(real_build, report):
+    # PDF/A-3: the catalogue's /AF names every embedded file, each once.
+    import pikepdf
+
+    for note_id in report.notes:
+        with pikepdf.open(real_build / f"build/pdf/{note_id}.pdf") as pdf:
+            listed = [str(spec.F) for spec in pdf.Root.AF]
+            embedded = [str(name) for name in pdf.Root.Names.EmbeddedFiles.Names[::2]]
+            relationships = {str(spec.AFRelationship) for spec in pdf.Root.AF}
+        assert sorted(listed) == sorted(embedded) and len(set(listed)) == len(listed), \
+            (note_id, listed)
+        assert relationships == {"/Data"}, relationships
+
 def test_qpdf_check_and_embedded_fonts(real_build, report):
     for note_id in report.notes:
         path = real_build / f"build/pdf/{note_id}.pdf"

@@ -12,6 +12,7 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import weasyprint
@@ -68,6 +69,20 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+
+def _each_attachment_once(document: object, pdf: Any) -> None:
+    """WeasyPrint's PDF/A-3 writer lists each attachment twice in the catalogue's /AF
+    (from the name tree, then from each file specification); PDF/A-3 asks for each
+    associated file once. `pdf` is WeasyPrint's pydyf document, before it is written."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique: dict[str, object] = {}
+        for reference in listed:  # "12 0 R", as text or bytes
+            key = reference.decode() if isinstance(reference, bytes) else str(reference)
+            unique.setdefault(key.strip(), reference)
+        del listed[:]
+        listed.extend(unique.values())
+
 def render_pdf(html: str, base_dir: Path, project_root: Path, attachments: list[PdfAttachment],
                created: dt.date) -> tuple[bytes, list[str], list[str]]:
     """PDF bytes for the HTML, the URLs that were refused, and WeasyPrint's warnings.
@@ -92,6 +107,7 @@ def render_pdf(html: str, base_dir: Path, project_root: Path, attachments: list[
         pdf_bytes = document.write_pdf(
             font_config=font_config(), attachments=files, pdf_variant="pdf/a-3b",
             pdf_tags=True, pdf_identifier=identifier, custom_metadata=True,
+            finisher=_each_attachment_once,
         )
     finally:
         logger.removeHandler(collector)
