@@ -303,3 +303,12 @@ def fill(disk: Path) -> Path:
     with contextlib.suppress(OSError), open(filler, "wb") as stream:
         stream.write(b"\0" * 10**7)
     return filler
+
+
+@pytest.fixture
+def own_cache_key(tmp_path, monkeypatch) -> Path:
+    """This test's own user cache folder, where the key signing the extraction and proof
+    caches is kept (so a test can forge entries without touching the user's)."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

@@ -70,14 +70,6 @@ def cache_entries(root: Path, suffix: str) -> list[Path]:
     return sorted((root / "build/.state/extract").glob(f"*{suffix}.json"))
 
 
-@pytest.fixture
-def own_cache_key(tmp_path, monkeypatch) -> Path:
-    """This test's own user cache folder (where the extraction cache key is kept)."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    return folder
-
-
 # ---------------------------------------------------------------- 1. the extraction cache
 
 

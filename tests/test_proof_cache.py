@@ -35,14 +35,6 @@ FAKE_NOT_FOUND = "claim 'big4-capex-doubles': quote not found in seeds/capex-rev
 
 
 @pytest.fixture
-def own_cache_key(tmp_path, monkeypatch) -> Path:
-    """This test's own user cache folder (where the cache signing key is kept)."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
 def proofs(monkeypatch) -> list[str]:
     """The ids of the claims proven (not taken from the cache) from now on."""
     proven: list[str] = []
